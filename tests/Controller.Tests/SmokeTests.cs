@@ -1,0 +1,2 @@
+namespace Plexus.Controller.Tests;
+public class SmokeTests { [Fact] public void Runs() => Assert.True(true); }

@@ -1,0 +1,2 @@
+namespace Plexus.Testing;
+internal static class Placeholder;
