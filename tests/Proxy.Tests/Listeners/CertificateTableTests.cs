@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using Plexus.Proxy.Listeners;
+using Plexus.Proxy.Model;
+
+namespace Plexus.Proxy.Tests.Listeners;
+
+public sealed class CertificateTableTests(CertificateFixture certificates) : IClassFixture<CertificateFixture>
+{
+    public static TheoryData<string?, string> Selections => new()
+    {
+        { "exact.test.local", "exact" },
+        { "Exact.TEST.local", "exact" },
+        { "exact.test.local.", "exact" },
+        { "a.wild.test.local", "wild" },
+        { "A.Wild.Test.Local", "wild" },
+        { "a.b.wild.test.local", "default" },
+        { "wild.test.local", "default" },
+        { ".wild.test.local", "default" },
+        { "x.exact.test.local", "default" },
+        { "other.example", "default" },
+        { "", "default" },
+        { null, "default" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Selections))]
+    public void Select_uses_exact_then_one_label_wildcard_then_default(string? serverName, string expectedSource)
+    {
+        var table = new CertificateTable(certificates.Default, certificates.Hosts);
+
+        var source = table.SelectSource(serverName);
+
+        var expected = expectedSource switch
+        {
+            "exact" => "secret/default/exact",
+            "wild" => "secret/default/wild",
+            _ => "default",
+        };
+        Assert.Equal(expected, source);
+    }
+
+    [Fact]
+    public void Exact_host_beats_a_covering_wildcard_and_first_entry_wins_a_duplicate()
+    {
+        var table = new CertificateTable(
+            certificates.Default,
+            [
+                new(["*.test.local"], certificates.Wildcard, "wild"),
+                new(["a.test.local"], certificates.Exact, "exact"),
+                new(["a.test.local", "*.test.local"], certificates.Replacement, "late"),
+            ]);
+
+        Assert.Equal("exact", table.SelectSource("a.test.local"));
+        Assert.Equal("wild", table.SelectSource("b.test.local"));
+        Assert.Same(certificates.Exact, table.Select("a.test.local"));
+        Assert.Equal(2, table.HostCount);
+    }
+
+    [Fact]
+    public void Update_replaces_the_whole_table()
+    {
+        var table = new CertificateTable(certificates.Default, certificates.Hosts);
+
+        table.Update([new(["new.test.local"], certificates.Replacement, "new")]);
+
+        Assert.Equal("new", table.SelectSource("new.test.local"));
+        Assert.Equal("default", table.SelectSource("exact.test.local"));
+        Assert.Equal("default", table.SelectSource("a.wild.test.local"));
+
+        table.Update(ImmutableArray<HostCertificate>.Empty);
+        Assert.Same(certificates.Default, table.Select("new.test.local"));
+        Assert.Equal(0, table.HostCount);
+    }
+
+    [Fact]
+    public void Update_keeps_prepared_options_for_the_same_certificate_and_follows_a_new_source()
+    {
+        var table = new CertificateTable(certificates.Default, certificates.Hosts);
+        var before = table.SelectAuthenticationOptions("exact.test.local");
+
+        table.Update([new(["exact.test.local"], certificates.Exact, "secret/other/exact")]);
+
+        Assert.Same(before, table.SelectAuthenticationOptions("exact.test.local"));
+        Assert.Equal("secret/other/exact", table.SelectSource("exact.test.local"));
+    }
+
+    [Fact]
+    public void Certificate_without_private_key_is_rejected_and_the_current_table_stays()
+    {
+        var table = new CertificateTable(certificates.Default, certificates.Hosts);
+        using var publicOnly = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificates.Replacement.RawData);
+
+        Assert.Throws<ArgumentException>(() => table.Update([new(["x.test.local"], publicOnly, "broken")]));
+
+        Assert.Equal("secret/default/exact", table.SelectSource("exact.test.local"));
+    }
+
+    [Fact]
+    public void Selected_options_offer_h2_and_http11()
+    {
+        var table = new CertificateTable(certificates.Default);
+
+        var options = table.SelectAuthenticationOptions("anything.test.local");
+
+        Assert.Equal([System.Net.Security.SslApplicationProtocol.Http2, System.Net.Security.SslApplicationProtocol.Http11], options.ApplicationProtocols!);
+        Assert.NotNull(options.ServerCertificateContext);
+    }
+}

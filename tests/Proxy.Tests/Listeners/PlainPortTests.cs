@@ -1,0 +1,241 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Plexus.Proxy.Listeners;
+
+namespace Plexus.Proxy.Tests.Listeners;
+
+public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixture<CertificateFixture>, IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    private ListenerTestServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ListenerTestServer.StartAsync(
+            new CertificateTable(certificates.Default),
+            options => options.ProtocolDetectionTimeout = TimeSpan.FromMilliseconds(500));
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private Uri PlainUri => new($"http://127.0.0.1:{_server.HttpPort}/");
+
+    [Fact]
+    public async Task Http11_and_h2c_clients_are_both_served_on_the_plain_port()
+    {
+        using var http1 = new HttpClient(new SocketsHttpHandler()) { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var h2c = new HttpClient(new SocketsHttpHandler()) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        var requests = new List<Task<(HttpResponseMessage Response, string Body)>>();
+        for (var i = 0; i < 50; i++)
+        {
+            requests.Add(SendAsync(http1, PlainUri));
+            requests.Add(SendAsync(h2c, PlainUri));
+        }
+
+        var results = await Task.WhenAll(requests);
+
+        var h1 = results.Where(r => r.Response.Version == HttpVersion.Version11).ToList();
+        var h2 = results.Where(r => r.Response.Version == HttpVersion.Version20).ToList();
+        Assert.Equal(50, h1.Count);
+        Assert.Equal(50, h2.Count);
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.Response.StatusCode));
+        Assert.All(h1, r => Assert.StartsWith("HTTP/1.1 http False ", r.Body, StringComparison.Ordinal));
+        Assert.All(h2, r => Assert.StartsWith("HTTP/2 http False ", r.Body, StringComparison.Ordinal));
+
+        // h2c multiplexes: far fewer connections than requests.
+        Assert.True(h2.Select(r => r.Body.Split(' ')[3]).Distinct().Count() < 50);
+    }
+
+    [Fact]
+    public async Task Preface_sent_byte_by_byte_is_answered_with_settings_and_a_https_scheme_claim_is_corrected()
+    {
+        using var socket = await ConnectAsync();
+        foreach (var b in Http2Preface.Bytes.ToArray())
+        {
+            await socket.SendAsync(new[] { b });
+        }
+
+        await SendFrameAsync(socket, type: 0x4, flags: 0, streamId: 0, payload: []); // empty SETTINGS
+
+        var settings = await ReadFrameAsync(socket);
+        Assert.Equal(0x4, settings.Type);
+        Assert.Equal(0, settings.Flags & 0x1); // the server's own SETTINGS, not an ACK
+
+        // HEADERS (END_STREAM | END_HEADERS) with HPACK static entries :method GET, :scheme https, :path /.
+        // The client lies about the scheme; the connection is cleartext, so the app must see "http".
+        await SendFrameAsync(socket, type: 0x1, flags: 0x5, streamId: 1, payload: [0x82, 0x87, 0x84]);
+
+        var body = await ReadResponseBodyAsync(socket, streamId: 1);
+        Assert.StartsWith("HTTP/2 http False ", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Http11_request_delivered_in_tiny_pieces_is_served()
+    {
+        using var socket = await ConnectAsync();
+        var request = "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"u8.ToArray();
+        for (var i = 0; i < request.Length; i += 3)
+        {
+            await socket.SendAsync(request.AsMemory(i, Math.Min(3, request.Length - i)));
+        }
+
+        var response = await ReadToEndAsync(socket);
+        Assert.StartsWith("HTTP/1.1 200 OK", response, StringComparison.Ordinal);
+        Assert.Contains("HTTP/1.1 http False ", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Http11_request_that_starts_like_the_preface_is_still_http11()
+    {
+        // "PRI" then a byte that diverges: must not be taken for HTTP/2, and the bytes must reach Kestrel intact.
+        using var socket = await ConnectAsync();
+        await socket.SendAsync("P"u8.ToArray());
+        await socket.SendAsync("OST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
+
+        var response = await ReadToEndAsync(socket);
+        Assert.StartsWith("HTTP/1.1 200 OK", response, StringComparison.Ordinal);
+        Assert.Contains("HTTP/1.1 http False ", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Clients_that_close_early_do_not_break_the_server()
+    {
+        using (var closesAtOnce = await ConnectAsync())
+        {
+            closesAtOnce.Shutdown(SocketShutdown.Both);
+        }
+
+        using (var closesMidPreface = await ConnectAsync())
+        {
+            await closesMidPreface.SendAsync("PRI * HT"u8.ToArray());
+            closesMidPreface.Shutdown(SocketShutdown.Send);
+            await ReadToEndAsync(closesMidPreface);
+        }
+
+        using var client = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        var (response, body) = await SendAsync(client, PlainUri);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("HTTP/2 http False ", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Client_that_sends_nothing_is_disconnected_after_the_detection_timeout()
+    {
+        using var silent = await ConnectAsync();
+
+        // Bounded wait for the server to close it: ReadToEnd returns only on EOF (or throws on reset).
+        var closed = await ReadUntilClosedAsync(silent);
+
+        Assert.True(closed);
+    }
+
+    private async Task<Socket> ConnectAsync()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _server.HttpPort));
+        return socket;
+    }
+
+    private static async Task<(HttpResponseMessage Response, string Body)> SendAsync(HttpClient client, Uri uri)
+    {
+        var response = await client.GetAsync(uri);
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string> ReadToEndAsync(Socket socket)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token)) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+
+    private static async Task<bool> ReadUntilClosedAsync(Socket socket)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        var buffer = new byte[256];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true; // reset by the server counts as closed
+        }
+    }
+
+    private static async Task SendFrameAsync(Socket socket, byte type, byte flags, int streamId, byte[] payload)
+    {
+        var frame = new byte[9 + payload.Length];
+        frame[0] = (byte)(payload.Length >> 16);
+        frame[1] = (byte)(payload.Length >> 8);
+        frame[2] = (byte)payload.Length;
+        frame[3] = type;
+        frame[4] = flags;
+        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
+        payload.CopyTo(frame, 9);
+        await socket.SendAsync(frame);
+    }
+
+    private static async Task<(byte Type, byte Flags, int StreamId, byte[] Payload)> ReadFrameAsync(Socket socket)
+    {
+        var header = await ReadExactlyAsync(socket, 9);
+        var length = (header[0] << 16) | (header[1] << 8) | header[2];
+        var streamId = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & 0x7FFFFFFF;
+        var payload = await ReadExactlyAsync(socket, length);
+        return (header[3], header[4], streamId, payload);
+    }
+
+    private static async Task<string> ReadResponseBodyAsync(Socket socket, int streamId)
+    {
+        var body = new MemoryStream();
+        while (true)
+        {
+            var frame = await ReadFrameAsync(socket);
+            Assert.NotEqual(0x3, frame.Type); // RST_STREAM would mean the request was refused
+            Assert.NotEqual(0x7, frame.Type); // GOAWAY
+            if (frame.StreamId != streamId)
+            {
+                continue;
+            }
+
+            if (frame.Type == 0x0)
+            {
+                body.Write(frame.Payload);
+            }
+
+            if ((frame.Flags & 0x1) != 0 && frame.Type is 0x0 or 0x1)
+            {
+                return Encoding.ASCII.GetString(body.ToArray());
+            }
+        }
+    }
+
+    private static async Task<byte[]> ReadExactlyAsync(Socket socket, int count)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        var buffer = new byte[count];
+        var offset = 0;
+        while (offset < count)
+        {
+            var read = await socket.ReceiveAsync(buffer.AsMemory(offset), SocketFlags.None, cts.Token);
+            Assert.True(read > 0, "connection closed before the frame was complete");
+            offset += read;
+        }
+
+        return buffer;
+    }
+}
