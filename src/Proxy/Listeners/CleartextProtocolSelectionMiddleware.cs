@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,7 @@ internal sealed class CleartextProtocolSelectionMiddleware(ConnectionDelegate ne
                 await next(connection);
                 break;
             case Selection.Closed:
-                // Closed before sending a byte: nothing to serve.
+                // Closed before sending a byte, or the server is shutting down: nothing to serve.
                 break;
             case Selection.TimedOut:
                 logger.LogDebug("Connection {ConnectionId} from {RemoteEndPoint} sent no request within {Timeout}; closing it", connection.ConnectionId, connection.RemoteEndPoint, detectionTimeout);
@@ -51,21 +52,25 @@ internal sealed class CleartextProtocolSelectionMiddleware(ConnectionDelegate ne
             return decided;
         }
 
-        using var timeout = new CancellationTokenSource(detectionTimeout);
+        // Kestrel asks every connection to close on shutdown; one still waiting for its first bytes must not hold
+        // the shutdown up until the detection timeout.
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(closing);
+        cancel.CancelAfter(detectionTimeout);
         try
         {
             while (true)
             {
-                var result = await input.ReadAsync(timeout.Token);
+                var result = await input.ReadAsync(cancel.Token);
                 if (TryDecide(input, result, out decided))
                 {
                     return decided;
                 }
             }
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            return Selection.TimedOut;
+            return closing.IsCancellationRequested ? Selection.Closed : Selection.TimedOut;
         }
     }
 

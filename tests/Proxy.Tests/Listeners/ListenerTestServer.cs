@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Plexus.Proxy.Listeners;
 
@@ -29,13 +31,18 @@ internal sealed class ListenerTestServer : IAsyncDisposable
     public static string Echo(HttpContext context) =>
         $"{context.Request.Protocol} {context.Request.Scheme} {context.Request.IsHttps} {context.Connection.Id}";
 
-    public static async Task<ListenerTestServer> StartAsync(CertificateTable certificates, Action<PlexusListenerOptions>? configure = null)
+    public static async Task<ListenerTestServer> StartAsync(CertificateTable certificates, Action<PlexusListenerOptions>? configure = null, TimeSpan? shutdownTimeout = null)
     {
         var options = new PlexusListenerOptions { BindAddress = IPAddress.Loopback, HttpPort = 0, HttpsPort = 0 };
         configure?.Invoke(options);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (shutdownTimeout is { } timeout)
+        {
+            builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = timeout);
+        }
+
         PlexusListeners? listeners = null;
         builder.WebHost.ConfigureKestrel(kestrel => listeners = kestrel.ListenPlexusTraffic(options, certificates));
 
@@ -45,6 +52,8 @@ internal sealed class ListenerTestServer : IAsyncDisposable
         await app.StartAsync();
         return new ListenerTestServer(app, listeners!);
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -58,17 +57,17 @@ public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixt
             await socket.SendAsync(new[] { b });
         }
 
-        await SendFrameAsync(socket, type: 0x4, flags: 0, streamId: 0, payload: []); // empty SETTINGS
+        await Http2FrameIo.SendFrameAsync(socket, type: 0x4, flags: 0, streamId: 0, payload: []); // empty SETTINGS
 
-        var settings = await ReadFrameAsync(socket);
+        var settings = await Http2FrameIo.ReadFrameAsync(socket);
         Assert.Equal(0x4, settings.Type);
         Assert.Equal(0, settings.Flags & 0x1); // the server's own SETTINGS, not an ACK
 
         // HEADERS (END_STREAM | END_HEADERS) with HPACK static entries :method GET, :scheme https, :path /.
         // The client lies about the scheme; the connection is cleartext, so the app must see "http".
-        await SendFrameAsync(socket, type: 0x1, flags: 0x5, streamId: 1, payload: [0x82, 0x87, 0x84]);
+        await Http2FrameIo.SendFrameAsync(socket, type: 0x1, flags: 0x5, streamId: 1, payload: [0x82, 0x87, 0x84]);
 
-        var body = await ReadResponseBodyAsync(socket, streamId: 1);
+        var body = await Http2FrameIo.ReadResponseBodyAsync(socket, streamId: 1);
         Assert.StartsWith("HTTP/2 http False ", body, StringComparison.Ordinal);
     }
 
@@ -175,67 +174,5 @@ public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixt
         {
             return true; // reset by the server counts as closed
         }
-    }
-
-    private static async Task SendFrameAsync(Socket socket, byte type, byte flags, int streamId, byte[] payload)
-    {
-        var frame = new byte[9 + payload.Length];
-        frame[0] = (byte)(payload.Length >> 16);
-        frame[1] = (byte)(payload.Length >> 8);
-        frame[2] = (byte)payload.Length;
-        frame[3] = type;
-        frame[4] = flags;
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
-        payload.CopyTo(frame, 9);
-        await socket.SendAsync(frame);
-    }
-
-    private static async Task<(byte Type, byte Flags, int StreamId, byte[] Payload)> ReadFrameAsync(Socket socket)
-    {
-        var header = await ReadExactlyAsync(socket, 9);
-        var length = (header[0] << 16) | (header[1] << 8) | header[2];
-        var streamId = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & 0x7FFFFFFF;
-        var payload = await ReadExactlyAsync(socket, length);
-        return (header[3], header[4], streamId, payload);
-    }
-
-    private static async Task<string> ReadResponseBodyAsync(Socket socket, int streamId)
-    {
-        var body = new MemoryStream();
-        while (true)
-        {
-            var frame = await ReadFrameAsync(socket);
-            Assert.NotEqual(0x3, frame.Type); // RST_STREAM would mean the request was refused
-            Assert.NotEqual(0x7, frame.Type); // GOAWAY
-            if (frame.StreamId != streamId)
-            {
-                continue;
-            }
-
-            if (frame.Type == 0x0)
-            {
-                body.Write(frame.Payload);
-            }
-
-            if ((frame.Flags & 0x1) != 0 && frame.Type is 0x0 or 0x1)
-            {
-                return Encoding.ASCII.GetString(body.ToArray());
-            }
-        }
-    }
-
-    private static async Task<byte[]> ReadExactlyAsync(Socket socket, int count)
-    {
-        using var cts = new CancellationTokenSource(Bound);
-        var buffer = new byte[count];
-        var offset = 0;
-        while (offset < count)
-        {
-            var read = await socket.ReceiveAsync(buffer.AsMemory(offset), SocketFlags.None, cts.Token);
-            Assert.True(read > 0, "connection closed before the frame was complete");
-            offset += read;
-        }
-
-        return buffer;
     }
 }

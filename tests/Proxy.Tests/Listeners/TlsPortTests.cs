@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Plexus.Proxy.Listeners;
 using Plexus.Proxy.Model;
 
@@ -104,6 +108,39 @@ public sealed class TlsPortTests(CertificateFixture certificates) : IClassFixtur
         // The wildcard entry is gone with the update: its hosts fall back to the default.
         var (certificate, _) = await HandshakeAsync("a.wild.test.local", SslApplicationProtocol.Http2);
         Assert.Equal(certificates.Default.Thumbprint, certificate.Thumbprint);
+    }
+
+    [Fact]
+    public async Task Http2_client_claiming_http_scheme_over_tls_is_seen_as_https()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _server.HttpsPort));
+        await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "exact.test.local",
+            ApplicationProtocols = [SslApplicationProtocol.Http2],
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        });
+        await tls.WriteAsync("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray());
+        await Http2FrameIo.SendFrameAsync(tls, type: 0x4, flags: 0, streamId: 0, payload: []);
+
+        // HPACK static entries :method GET, :scheme http (index 6), :path /.
+        await Http2FrameIo.SendFrameAsync(tls, type: 0x1, flags: 0x5, streamId: 1, payload: [0x82, 0x86, 0x84]);
+
+        var body = await Http2FrameIo.ReadResponseBodyAsync(tls, streamId: 1);
+        Assert.StartsWith("HTTP/2 https True ", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bound_end_points_match_what_the_server_reports()
+    {
+        var addresses = _server.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+
+        Assert.NotEqual(0, _server.HttpPort);
+        Assert.NotEqual(0, _server.HttpsPort);
+        Assert.Contains($"http://127.0.0.1:{_server.HttpPort}", addresses);
+        Assert.Contains($"https://127.0.0.1:{_server.HttpsPort}", addresses);
     }
 
     private static string ConnectionId(string body) => body.Split(' ')[3];
