@@ -35,8 +35,8 @@ public sealed class PlexusListenerOptions
     /// <summary>Concurrent HTTP/2 streams per client connection (Kestrel <c>Limits.Http2.MaxStreamsPerConnection</c>, server-wide).</summary>
     public int Http2MaxStreamsPerConnection { get; set; } = 100;
 
-    /// <summary>HPACK-decoded header list size limit for HTTP/2 (Kestrel <c>Limits.Http2.MaxRequestHeaderFieldSize</c>, server-wide).</summary>
-    public int Http2MaxRequestHeaderFieldSize { get; set; } = 32 * 1024;
+    /// <summary>Largest single HTTP/2 request header field, name or value, compressed or not (Kestrel <c>Limits.Http2.MaxRequestHeaderFieldSize</c>, server-wide).</summary>
+    public int Http2MaxRequestHeaderFieldSize { get; set; } = 16 * 1024;
 
     /// <summary>Throws when a value cannot work, naming the option.</summary>
     public void Validate()

@@ -48,9 +48,19 @@ public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixt
         Assert.True(h2.Select(r => r.Body.Split(' ')[3]).Distinct().Count() < 50);
     }
 
-    [Fact]
-    public async Task Preface_sent_byte_by_byte_is_answered_with_settings_and_a_https_scheme_claim_is_corrected()
+    public static TheoryData<string, byte[]> SchemeClaims => new()
     {
+        // HPACK: :method GET (static 2), :scheme https (static 7), :path / (static 4).
+        { "https", [0x82, 0x87, 0x84] },
+        // :scheme as a literal without indexing, indexed name (static 6), value "ftp".
+        { "ftp", [0x82, 0x06, 0x03, (byte)'f', (byte)'t', (byte)'p', 0x84] },
+    };
+
+    [Theory]
+    [MemberData(nameof(SchemeClaims))]
+    public async Task Preface_sent_byte_by_byte_is_answered_with_settings_and_a_false_scheme_claim_is_corrected(string claimed, byte[] headerBlock)
+    {
+        Assert.NotEqual("http", claimed);
         using var socket = await ConnectAsync();
         foreach (var b in Http2Preface.Bytes.ToArray())
         {
@@ -63,9 +73,9 @@ public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixt
         Assert.Equal(0x4, settings.Type);
         Assert.Equal(0, settings.Flags & 0x1); // the server's own SETTINGS, not an ACK
 
-        // HEADERS (END_STREAM | END_HEADERS) with HPACK static entries :method GET, :scheme https, :path /.
-        // The client lies about the scheme; the connection is cleartext, so the app must see "http".
-        await Http2FrameIo.SendFrameAsync(socket, type: 0x1, flags: 0x5, streamId: 1, payload: [0x82, 0x87, 0x84]);
+        // HEADERS (END_STREAM | END_HEADERS). The client lies about the scheme; the connection is cleartext, so the
+        // app must see "http".
+        await Http2FrameIo.SendFrameAsync(socket, type: 0x1, flags: 0x5, streamId: 1, payload: headerBlock);
 
         var body = await Http2FrameIo.ReadResponseBodyAsync(socket, streamId: 1);
         Assert.StartsWith("HTTP/2 http False ", body, StringComparison.Ordinal);
