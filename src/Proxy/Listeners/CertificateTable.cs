@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Plexus.Proxy.Model;
 
@@ -16,22 +18,25 @@ namespace Plexus.Proxy.Listeners;
 /// </remarks>
 public sealed class CertificateTable
 {
-    private static readonly List<SslApplicationProtocol> AlpnH2AndHttp11 = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
-
+    private readonly List<SslApplicationProtocol> _alpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
     private readonly CertificateEntry _default;
-    private volatile Index _index;
+    private volatile HostIndex _index = HostIndex.Empty;
 
-    /// <param name="defaultCertificate">Served when nothing matches (e.g. <see cref="SelfSignedCertificate.Create()"/> or a configured one). Must have its private key.</param>
+    /// <param name="defaultCertificate">
+    /// Served when nothing matches (e.g. <see cref="SelfSignedCertificate.Create()"/> or a configured one).
+    /// Must have its private key.
+    /// </param>
     public CertificateTable(X509Certificate2 defaultCertificate)
-        : this(defaultCertificate, [])
-    {
-    }
-
-    public CertificateTable(X509Certificate2 defaultCertificate, ImmutableArray<HostCertificate> certificates)
     {
         ArgumentNullException.ThrowIfNull(defaultCertificate);
-        _default = CertificateEntry.Create(defaultCertificate, "default");
-        _index = Index.Build(certificates, previous: null);
+        if (CertificateEntry.TryCreate(defaultCertificate, "default", _alpn, out var entry, out var problem))
+        {
+            _default = entry;
+        }
+        else
+        {
+            throw new ArgumentException(problem, nameof(defaultCertificate));
+        }
     }
 
     public X509Certificate2 DefaultCertificate => _default.Certificate;
@@ -40,12 +45,15 @@ public sealed class CertificateTable
     public int HostCount => _index.HostCount;
 
     /// <summary>
-    /// Replaces the host certificates. Earlier entries win when two name the same host. Throws (and keeps the
-    /// current table) if a certificate has no private key.
+    /// Replaces all host certificates at once. Earlier entries win when two name the same host. A certificate that
+    /// cannot be served (no private key, unusable key) is left out and its hosts get the default certificate.
     /// </summary>
-    public void Update(ImmutableArray<HostCertificate> certificates)
+    /// <returns>One message per certificate left out, naming its <see cref="HostCertificate.Source"/>; empty when all are served.</returns>
+    public ImmutableArray<string> Update(ImmutableArray<HostCertificate> certificates)
     {
-        _index = Index.Build(certificates, _index);
+        var index = HostIndex.Build(certificates, _index, _alpn, out var problems);
+        _index = index;
+        return problems;
     }
 
     /// <summary>The certificate a handshake with this SNI name gets.</summary>
@@ -85,9 +93,9 @@ public sealed class CertificateTable
         return _default;
     }
 
-    private sealed class Index
+    private sealed class HostIndex
     {
-        private Index(
+        private HostIndex(
             Dictionary<string, CertificateEntry> exact,
             Dictionary<string, CertificateEntry> wildcard,
             Dictionary<X509Certificate2, CertificateEntry> byCertificate)
@@ -107,20 +115,34 @@ public sealed class CertificateTable
 
         public int HostCount { get; }
 
-        public static Index Build(ImmutableArray<HostCertificate> certificates, Index? previous)
+        public static HostIndex Empty { get; } = new([], [], new(ReferenceEqualityComparer.Instance));
+
+        public static HostIndex Build(
+            ImmutableArray<HostCertificate> certificates,
+            HostIndex previous,
+            List<SslApplicationProtocol> alpn,
+            out ImmutableArray<string> problems)
         {
+            problems = [];
             var exact = new Dictionary<string, CertificateEntry>(StringComparer.OrdinalIgnoreCase);
             var wildcard = new Dictionary<string, CertificateEntry>(StringComparer.OrdinalIgnoreCase);
             var byCertificate = new Dictionary<X509Certificate2, CertificateEntry>(ReferenceEqualityComparer.Instance);
             if (certificates.IsDefaultOrEmpty)
             {
-                return new Index(exact, wildcard, byCertificate);
+                return Empty;
             }
 
+            var rejected = ImmutableArray.CreateBuilder<string>();
             foreach (var hostCertificate in certificates)
             {
                 ArgumentNullException.ThrowIfNull(hostCertificate);
-                var entry = Reuse(previous, hostCertificate) ?? CertificateEntry.Create(hostCertificate.Certificate, hostCertificate.Source);
+                var entry = Reuse(previous, hostCertificate);
+                if (entry is null && !CertificateEntry.TryCreate(hostCertificate.Certificate, hostCertificate.Source, alpn, out entry, out var problem))
+                {
+                    rejected.Add(problem);
+                    continue;
+                }
+
                 byCertificate.TryAdd(entry.Certificate, entry);
                 foreach (var host in hostCertificate.Hosts.IsDefault ? [] : hostCertificate.Hosts)
                 {
@@ -140,13 +162,14 @@ public sealed class CertificateTable
                 }
             }
 
-            return new Index(exact, wildcard, byCertificate);
+            problems = rejected.ToImmutable();
+            return new HostIndex(exact, wildcard, byCertificate);
         }
 
         // Building a certificate context builds its chain; keep the one we have when the same object comes back.
-        private static CertificateEntry? Reuse(Index? previous, HostCertificate hostCertificate)
+        private static CertificateEntry? Reuse(HostIndex previous, HostCertificate hostCertificate)
         {
-            if (previous is null || !previous.ByCertificate.TryGetValue(hostCertificate.Certificate, out var entry))
+            if (!previous.ByCertificate.TryGetValue(hostCertificate.Certificate, out var entry))
             {
                 return null;
             }
@@ -172,24 +195,48 @@ public sealed class CertificateTable
 
         public CertificateEntry WithSource(string source) => new(Certificate, source, Options);
 
-        public static CertificateEntry Create(X509Certificate2 certificate, string source)
+        public static bool TryCreate(
+            X509Certificate2? certificate,
+            string source,
+            List<SslApplicationProtocol> alpn,
+            [NotNullWhen(true)] out CertificateEntry? entry,
+            [NotNullWhen(false)] out string? problem)
         {
-            ArgumentNullException.ThrowIfNull(certificate);
-            if (!certificate.HasPrivateKey)
+            entry = null;
+            if (certificate is null)
             {
-                throw new ArgumentException($"Certificate {certificate.Subject} ({source}) has no private key.", nameof(certificate));
+                problem = $"{source}: no certificate";
+                return false;
             }
 
-            // offline: never fetch missing intermediates over the network while applying a snapshot.
-            var context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
+            if (!certificate.HasPrivateKey)
+            {
+                problem = $"{source}: certificate {certificate.Subject} has no private key";
+                return false;
+            }
+
+            SslStreamCertificateContext context;
+            try
+            {
+                // offline: never fetch missing intermediates over the network while applying a snapshot.
+                context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
+            }
+            catch (CryptographicException ex)
+            {
+                problem = $"{source}: certificate {certificate.Subject} cannot be served: {ex.Message}";
+                return false;
+            }
+
             var options = new SslServerAuthenticationOptions
             {
                 ServerCertificateContext = context,
-                ApplicationProtocols = AlpnH2AndHttp11,
+                ApplicationProtocols = alpn,
                 ClientCertificateRequired = false,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             };
-            return new CertificateEntry(certificate, source, options);
+            entry = new CertificateEntry(certificate, source, options);
+            problem = null;
+            return true;
         }
     }
 }

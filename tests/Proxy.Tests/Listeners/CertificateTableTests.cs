@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography.X509Certificates;
 using Plexus.Proxy.Listeners;
 using Plexus.Proxy.Model;
 
@@ -26,7 +27,7 @@ public sealed class CertificateTableTests(CertificateFixture certificates) : ICl
     [MemberData(nameof(Selections))]
     public void Select_uses_exact_then_one_label_wildcard_then_default(string? serverName, string expectedSource)
     {
-        var table = new CertificateTable(certificates.Default, certificates.Hosts);
+        var table = Table(certificates.Hosts);
 
         var source = table.SelectSource(serverName);
 
@@ -42,8 +43,7 @@ public sealed class CertificateTableTests(CertificateFixture certificates) : ICl
     [Fact]
     public void Exact_host_beats_a_covering_wildcard_and_first_entry_wins_a_duplicate()
     {
-        var table = new CertificateTable(
-            certificates.Default,
+        var table = Table(
             [
                 new(["*.test.local"], certificates.Wildcard, "wild"),
                 new(["a.test.local"], certificates.Exact, "exact"),
@@ -59,15 +59,15 @@ public sealed class CertificateTableTests(CertificateFixture certificates) : ICl
     [Fact]
     public void Update_replaces_the_whole_table()
     {
-        var table = new CertificateTable(certificates.Default, certificates.Hosts);
+        var table = Table(certificates.Hosts);
 
-        table.Update([new(["new.test.local"], certificates.Replacement, "new")]);
+        Assert.Empty(table.Update([new(["new.test.local"], certificates.Replacement, "new")]));
 
         Assert.Equal("new", table.SelectSource("new.test.local"));
         Assert.Equal("default", table.SelectSource("exact.test.local"));
         Assert.Equal("default", table.SelectSource("a.wild.test.local"));
 
-        table.Update(ImmutableArray<HostCertificate>.Empty);
+        Assert.Empty(table.Update(ImmutableArray<HostCertificate>.Empty));
         Assert.Same(certificates.Default, table.Select("new.test.local"));
         Assert.Equal(0, table.HostCount);
     }
@@ -75,24 +75,43 @@ public sealed class CertificateTableTests(CertificateFixture certificates) : ICl
     [Fact]
     public void Update_keeps_prepared_options_for_the_same_certificate_and_follows_a_new_source()
     {
-        var table = new CertificateTable(certificates.Default, certificates.Hosts);
+        var table = Table(certificates.Hosts);
         var before = table.SelectAuthenticationOptions("exact.test.local");
 
-        table.Update([new(["exact.test.local"], certificates.Exact, "secret/other/exact")]);
+        Assert.Empty(table.Update([new(["exact.test.local"], certificates.Exact, "secret/other/exact")]));
 
         Assert.Same(before, table.SelectAuthenticationOptions("exact.test.local"));
         Assert.Equal("secret/other/exact", table.SelectSource("exact.test.local"));
     }
 
     [Fact]
-    public void Certificate_without_private_key_is_rejected_and_the_current_table_stays()
+    public void Certificate_without_private_key_is_left_out_and_reported_while_the_others_are_served()
     {
-        var table = new CertificateTable(certificates.Default, certificates.Hosts);
-        using var publicOnly = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificates.Replacement.RawData);
+        var table = Table(certificates.Hosts);
+        using var publicOnly = X509CertificateLoader.LoadCertificate(certificates.Replacement.RawData);
 
-        Assert.Throws<ArgumentException>(() => table.Update([new(["x.test.local"], publicOnly, "broken")]));
+        var problems = table.Update([new(["x.test.local"], publicOnly, "secret/ns/broken"), .. certificates.Hosts]);
 
+        var problem = Assert.Single(problems);
+        Assert.StartsWith("secret/ns/broken: ", problem, StringComparison.Ordinal);
+        Assert.Contains("private key", problem, StringComparison.Ordinal);
+        Assert.Equal("default", table.SelectSource("x.test.local"));
         Assert.Equal("secret/default/exact", table.SelectSource("exact.test.local"));
+    }
+
+    [Fact]
+    public void Default_certificate_without_private_key_is_refused()
+    {
+        using var publicOnly = X509CertificateLoader.LoadCertificate(certificates.Replacement.RawData);
+
+        Assert.Throws<ArgumentException>(() => new CertificateTable(publicOnly));
+    }
+
+    private CertificateTable Table(ImmutableArray<HostCertificate> hosts)
+    {
+        var table = new CertificateTable(certificates.Default);
+        Assert.Empty(table.Update(hosts));
+        return table;
     }
 
     [Fact]

@@ -18,7 +18,8 @@ public sealed class TlsPortTests(CertificateFixture certificates) : IClassFixtur
 
     public async Task InitializeAsync()
     {
-        _table = new CertificateTable(certificates.Default, certificates.Hosts);
+        _table = new CertificateTable(certificates.Default);
+        Assert.Empty(_table.Update(certificates.Hosts));
         _server = await ListenerTestServer.StartAsync(_table);
     }
 
@@ -92,7 +93,7 @@ public sealed class TlsPortTests(CertificateFixture certificates) : IClassFixtur
         var before = await first.GetStringAsync(uri);
         Assert.Equal(certificates.Exact.Thumbprint, seenByFirst!.Thumbprint);
 
-        _table.Update([new HostCertificate(["exact.test.local"], certificates.Replacement, "secret/default/replacement")]);
+        Assert.Empty(_table.Update([new HostCertificate(["exact.test.local"], certificates.Replacement, "secret/default/replacement")]));
 
         var after = await first.GetStringAsync(uri);
         Assert.StartsWith("HTTP/2 https True ", after, StringComparison.Ordinal);
