@@ -36,8 +36,8 @@ internal sealed class CleartextProtocolSelectionMiddleware(ConnectionDelegate ne
                 // Closed before sending a byte, or the server is shutting down: nothing to serve.
                 break;
             case Selection.TimedOut:
-                logger.LogDebug("Connection {ConnectionId} from {RemoteEndPoint} sent no request within {Timeout}; closing it", connection.ConnectionId, connection.RemoteEndPoint, detectionTimeout);
-                connection.Abort(new ConnectionAbortedException("No request bytes received within the protocol detection timeout."));
+                logger.LogDebug("Connection {ConnectionId} from {RemoteEndPoint} sent neither an HTTP/1.x request nor the HTTP/2 preface within {Timeout}; closing it", connection.ConnectionId, connection.RemoteEndPoint, detectionTimeout);
+                connection.Abort(new ConnectionAbortedException("Neither an HTTP/1.x request nor the HTTP/2 preface arrived within the protocol detection timeout."));
                 break;
         }
     }
