@@ -213,15 +213,17 @@ public sealed class ResourceStore : IResourceSink
                 }
             }
 
+            // ConfigureAwait(false): the loop must not depend on the caller's context (a timer firing resumes it
+            // right there, which also keeps tests on a fake clock deterministic).
             if (wait == Timeout.InfiniteTimeSpan)
             {
                 // A stale signal only costs one more turn of the loop.
-                await _wakeup.Reader.ReadAsync(cancellationToken);
+                await _wakeup.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 // Events during the wait only move the quiet deadline later; it is re-evaluated on waking.
-                await Task.Delay(wait, _time, cancellationToken);
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }
