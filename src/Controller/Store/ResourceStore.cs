@@ -143,6 +143,12 @@ public sealed class ResourceStore : IResourceSink
 
     public void Delete(ResourceKind kind, ObjectKey key)
     {
+        if (key.Namespace.Length == 0 && ResourceKinds.IsNamespaced(kind))
+        {
+            // Same defaulting as for keys of upserted objects.
+            key = key with { Namespace = ResourceKinds.DefaultNamespace };
+        }
+
         lock (_gate)
         {
             switch (kind)

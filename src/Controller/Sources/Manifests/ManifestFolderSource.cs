@@ -171,8 +171,10 @@ public sealed class ManifestFolderSource : BackgroundService
             _logger.LogInformation("Read {Count} objects from manifest file {File}", documents.Objects.Count, path);
             return new ManifestFile(hash, documents.Objects);
         }
-        catch (ManifestParseException ex)
+        catch (Exception ex) when (ex is ManifestParseException or ArgumentException or InvalidOperationException)
         {
+            // ManifestParseException is the expected case; the others guard against a model/YAML library corner
+            // case, which must cost this file only, never the controller.
             var kept = previous?.Objects ?? [];
             _logger.LogError(
                 "Manifest file {File} is invalid, keeping the {Count} objects it had before: {Problem}",

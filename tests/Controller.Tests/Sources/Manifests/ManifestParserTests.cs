@@ -151,6 +151,26 @@ public class ManifestParserTests
     }
 
     [Theory]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: 5\n")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports: 5\n")]
+    [InlineData("apiVersion: 1\nkind: 2\n")]
+    [InlineData("apiVersion: [v1]\nkind: Service\n")]
+    [InlineData("just a scalar\n")]
+    [InlineData("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  a: [1]\n")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: abc}]}\n")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 99999999999}]}\n")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: [1,2]\n")]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata: {name: a, creationTimestamp: notadate}\n")]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c, resources: {limits: {cpu: lots}}}]}\n")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n<<: 5\n")]
+    [InlineData("a: &x [*x]\n")]
+    public void Malformed_values_are_parse_errors_not_crashes(string yaml)
+    {
+        var ex = Assert.Throws<ManifestParseException>(() => ManifestParser.Parse(yaml));
+        Assert.StartsWith("document 1 (starting at line 1): ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("# nothing here\n")]
     [InlineData("---\n---\n")]
