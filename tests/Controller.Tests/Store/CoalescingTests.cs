@@ -84,7 +84,7 @@ public class CoalescingTests
         store.Upsert(Service("a"));
 
         // The wake-up runs on another thread; keep the fake clock moving until it has taken the change.
-        while (!wait.IsCompleted)
+        for (var i = 0; i < 2000 && !wait.IsCompleted; i++)
         {
             _time.Advance(5 * Ms);
             await Task.WhenAny(wait, Task.Delay(5));
