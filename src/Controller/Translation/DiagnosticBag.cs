@@ -6,11 +6,14 @@ namespace Plexus.Controller.Translation;
 /// <summary>
 /// Collects the diagnostics of one build. Identical diagnostics collapse into one (ten paths naming the same
 /// missing Service give one message), and the output order is fixed so equal input gives equal snapshots.
+/// Duplicates are removed after sorting (the order is total, so equal items end up adjacent) rather than by
+/// hashing every message on the way in.
 /// </summary>
 public sealed class DiagnosticBag
 {
-    private readonly HashSet<Diagnostic> _items = [];
+    private readonly List<Diagnostic> _items = [];
 
+    /// <summary>Number of diagnostics added, duplicates included.</summary>
     public int Count => _items.Count;
 
     public void Add(Diagnostic diagnostic) => _items.Add(diagnostic);
@@ -28,9 +31,17 @@ public sealed class DiagnosticBag
 
     public ImmutableArray<Diagnostic> ToSortedArray()
     {
-        var array = _items.ToArray();
-        Array.Sort(array, DiagnosticOrder.Instance);
-        return ImmutableArray.Create(array);
+        _items.Sort(DiagnosticOrder.Instance);
+        var result = ImmutableArray.CreateBuilder<Diagnostic>(_items.Count);
+        foreach (var item in _items)
+        {
+            if (result.Count == 0 || DiagnosticOrder.Instance.Compare(result[^1], item) != 0)
+            {
+                result.Add(item);
+            }
+        }
+
+        return result.DrainToImmutable();
     }
 }
 

@@ -110,5 +110,10 @@ public static class PathValidator
         return "^" + trimmed;
     }
 
-    private static string Describe(char ch) => char.IsWhiteSpace(ch) && ch == ' ' ? "a space" : $"U+{(int)ch:X4}" + (ch is '?' or '#' ? $" '{ch}'" : string.Empty);
+    private static string Describe(char ch) => ch switch
+    {
+        ' ' => "a space",
+        '?' or '#' => $"'{ch}'",
+        _ => $"U+{(int)ch:X4}",
+    };
 }

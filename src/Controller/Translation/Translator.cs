@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using k8s.Models;
 using Plexus.Controller.Store;
@@ -293,17 +294,22 @@ public static class Translator
         }
     }
 
-    private static bool TryFindPort(ResourceState state, ClusterOrigin origin, out V1Service service, out V1ServicePort port)
+    /// <summary>The Service port behind a cluster, as <see cref="BackendResolver"/> resolved it (the origin port is the canonical number).</summary>
+    private static bool TryFindPort(ResourceState state, ClusterOrigin origin, [NotNullWhen(true)] out V1Service? service, [NotNullWhen(true)] out V1ServicePort? port)
     {
-        port = null!;
-        if (!state.Services.TryGetValue(new ObjectKey(origin.Namespace, origin.Service), out service!)
+        port = null;
+        if (!state.Services.TryGetValue(new ObjectKey(origin.Namespace, origin.Service), out service)
             || !int.TryParse(origin.Port, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
             return false;
         }
 
-        port = service.Spec?.Ports?.FirstOrDefault(p => p.Port == number)
-            ?? (BackendResolver.IsExternalName(service) ? new V1ServicePort { Port = number } : null!);
+        port = service.Spec?.Ports?.FirstOrDefault(p => p.Port == number);
+        if (port is null && BackendResolver.IsExternalName(service))
+        {
+            port = new V1ServicePort { Port = number };
+        }
+
         return port is not null;
     }
 
