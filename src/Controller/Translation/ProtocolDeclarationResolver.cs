@@ -138,7 +138,7 @@ public static class ProtocolDeclarationResolver
                 continue;
             }
 
-            if (!ServiceHasPort(service, key))
+            if (!PortMatches(port, key) && !ServiceHasPort(service, key))
             {
                 diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.InvalidBackendProtocol,
                     $"Annotation {ProtocolAnnotations.Plexus}: entry \"{entry}\" names port \"{key}\", which the Service does not have; use a port name or number from spec.ports.");

@@ -204,4 +204,29 @@ public class BackendTests
             ],
             cluster.Endpoints.ToArray());
     }
+
+    [Fact]
+    public void Backend_without_a_port_is_unsupported_and_gives_no_route()
+    {
+        var ingress = K8s.Ingress("ns", "ing").Rule("app.test").Path("/", "Prefix", "svc", 80).Build();
+        ingress.Spec.Rules[0].Http.Paths[0].Backend.Service.Port = null;
+
+        var snapshot = Run.Build(new StateBuilder().Backend("ns", "svc").Add(ingress));
+
+        Assert.Empty(snapshot.Routes);
+        Assert.Contains("without a port", snapshot.Only(DiagnosticReasons.UnsupportedBackend).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void External_name_without_ports_takes_a_protocol_list_keyed_by_the_referenced_number()
+    {
+        var state = new StateBuilder()
+            .Add(K8s.Service("ns", "ext").ExternalName("external.test").Annotation(ProtocolAnnotations.Plexus, "443=h2"))
+            .Add(K8s.Ingress("ns", "ing").Rule("app.test").Path("/", "Prefix", "ext", 443));
+
+        var result = Run.Full(state, Run.Options(allowExternalName: true));
+
+        Assert.Equal(BackendProtocol.H2, result.Snapshot.Cluster("ns/ext:443").Protocol);
+        Assert.Empty(result.Snapshot.Diagnostics);
+    }
 }
