@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Plexus.Controller.Store;
 using Plexus.Controller.Translation;
 using Plexus.Proxy;
+using Plexus.Proxy.Listeners;
 using Plexus.Proxy.Model;
 
 namespace Plexus.Controller.Runtime;
@@ -16,6 +17,7 @@ public sealed partial class SnapshotPipeline(
     ISnapshotApplier proxy,
     ReadinessState readiness,
     CertificateCache certificates,
+    CertificateTable certificateTable,
     IOptions<TranslatorOptions> options,
     ILogger<SnapshotPipeline> logger) : BackgroundService
 {
@@ -72,6 +74,12 @@ public sealed partial class SnapshotPipeline(
             return;
         }
 
+        // The table serves new TLS handshakes; connections already open keep the certificate they got.
+        foreach (var problem in certificateTable.Update(next.Snapshot.Certificates))
+        {
+            LogCertificateProblem(problem);
+        }
+
         LogNewDiagnostics(_applied?.Snapshot, next.Snapshot);
         _applied = next;
         var snapshot = next.Snapshot;
@@ -103,6 +111,9 @@ public sealed partial class SnapshotPipeline(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Building snapshot {Version} failed; the previous one keeps serving")]
     private partial void LogBuildFailed(Exception exception, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS certificate not served: {Problem}")]
+    private partial void LogCertificateProblem(string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Severity} {Subject}: {Reason}: {Message}")]
     private partial void LogDiagnostic(DiagnosticSeverity severity, string subject, string reason, string message);
