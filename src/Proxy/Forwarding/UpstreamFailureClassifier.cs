@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using Plexus.Proxy.Model;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -117,6 +118,8 @@ public static class UpstreamFailureClassifier
                 return new(UpstreamFailureClass.ProtocolMismatch, "the backend did not answer the HTTP/2 connection preface as an HTTP/2 server");
             case HttpRequestException { HttpRequestError: HttpRequestError.VersionNegotiationError }:
                 return new(UpstreamFailureClass.ProtocolMismatch, "the backend did not negotiate HTTP/2 (ALPN did not select h2)");
+            case CryptographicException when IsNoApplicationProtocolAlert(exception):
+                return new(UpstreamFailureClass.ProtocolMismatch, "the backend refused every protocol offered in ALPN (TLS alert no_application_protocol)");
             case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
             case AuthenticationException:
                 return new(UpstreamFailureClass.Tls, "the TLS handshake with the backend failed");
@@ -133,4 +136,12 @@ public static class UpstreamFailureClassifier
                 return null;
         }
     }
+
+    /// <summary>
+    /// TLS alert 120: the server shares none of the ALPN protocols offered (an h2 cluster, a server without h2). OpenSSL
+    /// reports it as error 0x0A000460 "tlsv1 alert no application protocol"; no public type carries it.
+    /// </summary>
+    private static bool IsNoApplicationProtocolAlert(Exception exception) =>
+        exception.HResult == 0x0A000460
+        || exception.Message.Contains("no application protocol", StringComparison.OrdinalIgnoreCase);
 }
