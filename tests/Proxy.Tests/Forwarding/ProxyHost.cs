@@ -119,6 +119,13 @@ public sealed class ProxyHost : IAsyncDisposable
         return client;
     }
 
+    /// <summary>A request with the HTTP version of <paramref name="kind"/> (SendAsync does not apply the client's default version).</summary>
+    public static HttpRequestMessage NewRequest(ClientKind kind, HttpMethod method, string path) => new(method, path)
+    {
+        Version = kind == ClientKind.Http1 ? HttpVersion.Version11 : HttpVersion.Version20,
+        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
     public Uri BaseAddress(ClientKind kind) => kind switch
     {
         ClientKind.Http1 => new Uri($"http://127.0.0.1:{Http1Port}/"),
