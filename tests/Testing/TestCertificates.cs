@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Plexus.Testing;
 
-/// <summary>Creates certificates for tests: a CA, leaves it signs, and self-signed ones. ECDSA P-256, valid for a day.</summary>
+/// <summary>Creates certificates for tests: a CA (valid a week), leaves it signs and self-signed ones (a day). ECDSA P-256.</summary>
 public static class TestCertificates
 {
     /// <summary>A CA certificate with its private key.</summary>
@@ -15,7 +15,8 @@ public static class TestCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
-        using var certificate = request.CreateSelfSigned(NotBefore, NotAfter);
+        // Outlives any leaf it signs (a leaf may not end after its issuer).
+        using var certificate = request.CreateSelfSigned(NotBefore, NotAfter.AddDays(6));
         return Reload(certificate);
     }
 
@@ -28,7 +29,8 @@ public static class TestCertificates
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;
-        using var unsigned = request.Create(issuer, NotBefore, NotAfter, serial);
+        var notAfter = NotAfter < issuer.NotAfter ? NotAfter : new DateTimeOffset(issuer.NotAfter);
+        using var unsigned = request.Create(issuer, NotBefore, notAfter, serial);
         using var withKey = unsigned.CopyWithPrivateKey(key);
         return Reload(withKey);
     }

@@ -60,7 +60,9 @@ public sealed class ProxyHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ProxyHost> StartAsync(Action<PlexusProxyOptions>? configure = null)
+    /// <param name="configure">Proxy options.</param>
+    /// <param name="configureApp">Runs before the proxy is mapped, e.g. to add a middleware that observes requests.</param>
+    public static async Task<ProxyHost> StartAsync(Action<PlexusProxyOptions>? configure = null, Action<WebApplication>? configureApp = null)
     {
         var certificate = TestCertificates.CreateSelfSigned("localhost");
         var ports = new int[3];
@@ -81,6 +83,7 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddPlexusProxy(configure);
 
         var app = builder.Build();
+        configureApp?.Invoke(app);
         app.MapPlexusProxy();
         await app.StartAsync();
 

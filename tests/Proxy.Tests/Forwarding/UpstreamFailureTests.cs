@@ -79,7 +79,32 @@ public sealed class UpstreamFailureTests(ForwardingFixture fixture) : IClassFixt
         await AssertFailureAsync(Cluster("default/flaky:80", BackendProtocol.Http, (server.Host, server.Port)), ClientKind.H2c, 502, "reset", "http");
     }
 
-    private async Task AssertFailureAsync(ProxyCluster cluster, ClientKind client, int status, string failureClass, string protocol)
+    [Fact]
+    public async Task Route_timeout_overrides_the_cluster_timeout()
+    {
+        await using var server = MisbehavingServer.Start(Misbehavior.NeverAnswer);
+        var cluster = Cluster("default/stuck:80", BackendProtocol.Http, (server.Host, server.Port)) with { RequestTimeout = TimeSpan.FromMinutes(5) };
+        await fixture.Proxy.ApplyAsync([Route("r", cluster.Id) with { RequestTimeout = TimeSpan.FromMilliseconds(300) }], [cluster]);
+
+        using var response = await fixture.Proxy.CreateClient(ClientKind.Http1).GetAsync("/stuck");
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal("timeout", response.Headers.GetValues("X-Plexus-Error").Single());
+    }
+
+    [Fact]
+    public async Task Error_body_carries_the_probe_verdict_of_a_mismatched_endpoint()
+    {
+        var backend = fixture[TestBackendKind.Http1];
+        var verdict = new ProtocolVerdict(VerdictKind.Mismatch, BackendProtocol.Http, "answered the h2c preface with HTTP/1.1 400");
+        var cluster = new ProxyCluster("default/web:80", BackendProtocol.H2c, [new BackendEndpoint(backend.Host, backend.Port, verdict)]);
+
+        var body = await AssertFailureAsync(cluster, ClientKind.Http1, 502, "protocol-mismatch", "h2c");
+
+        Assert.Contains("answered the h2c preface with HTTP/1.1 400", body, StringComparison.Ordinal);
+    }
+
+    private async Task<string> AssertFailureAsync(ProxyCluster cluster, ClientKind client, int status, string failureClass, string protocol)
     {
         await fixture.Proxy.ApplyAsync(CatchAll(cluster.Id), [cluster]);
 
@@ -91,5 +116,6 @@ public sealed class UpstreamFailureTests(ForwardingFixture fixture) : IClassFixt
         Assert.Contains(failureClass, body, StringComparison.Ordinal);
         Assert.Contains($"cluster: {cluster.Id}", body, StringComparison.Ordinal);
         Assert.Contains($"declared protocol: {protocol}", body, StringComparison.Ordinal);
+        return body;
     }
 }
