@@ -51,6 +51,12 @@ internal sealed class SnapshotApplier(
 
     private async Task<SnapshotApplyResult> ApplyValidatedAsync(ProxySnapshot snapshot, CancellationToken ct)
     {
+        if (!proxyState.TryGetCluster(YarpConfigBuilder.SentinelClusterId, out _))
+        {
+            // YARP loads its configuration when the proxy is mapped; before that nothing could be applied.
+            return SnapshotApplyResult.Rejected(["the proxy is not mapped yet: call MapPlexusProxy before applying snapshots"]);
+        }
+
         var live = state.Current;
         var plan = ClusterPlan.For(snapshot, _options.DefaultRequestTimeout);
 
