@@ -95,6 +95,24 @@ public sealed class RouteSemanticsTests(ForwardingFixture fixture) : IClassFixtu
         Assert.Equal("app.test", seen.XForwardedHost);
     }
 
+    [Theory]
+    [InlineData(ClientKind.Http1, BackendProtocol.Http, TestBackendKind.Http1)]
+    [InlineData(ClientKind.H2c, BackendProtocol.H2c, TestBackendKind.H2c)]
+    public async Task Trace_context_reaches_the_backend(ClientKind client, BackendProtocol protocol, TestBackendKind kind)
+    {
+        const string traceId = "0af7651916cd43dd8448eb211c80319c";
+        var backend = fixture[kind];
+        await Proxy.ApplyAsync(CatchAll("c"), [Cluster("c", protocol, backend)]);
+        var path = $"/trace/{Guid.NewGuid():N}";
+        using var request = ProxyHost.NewRequest(client, HttpMethod.Get, path);
+        request.Headers.Add("traceparent", $"00-{traceId}-b7ad6b7169203331-01");
+
+        using var response = await Proxy.CreateClient(client).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(traceId, Assert.Single(backend.RequestsFor(path)).TraceParent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Invalid_snapshot_is_rejected_whole_and_the_previous_keeps_serving()
     {
