@@ -104,7 +104,25 @@ public static class UpstreamFailureClassifier
             found ??= failure;
         }
 
-        return found ?? new(UpstreamFailureClass.UpstreamError, exception?.GetType().Name ?? error.ToString());
+        return found ?? new(UpstreamFailureClass.UpstreamError, Describe(error, exception));
+    }
+
+    /// <summary>The messages of the exception chain, for failures no class explains; bounded, without stack traces.</summary>
+    private static string Describe(ForwarderError error, Exception? exception)
+    {
+        if (exception is null)
+        {
+            return error.ToString();
+        }
+
+        var messages = new List<string>();
+        for (var current = exception; current is not null && messages.Count < 4; current = current.InnerException)
+        {
+            messages.Add($"{current.GetType().Name}: {current.Message}");
+        }
+
+        var text = string.Join(" <- ", messages);
+        return text.Length <= 400 ? text : text[..400];
     }
 
     private static UpstreamFailure? ClassifyOne(Exception exception, bool http2)
