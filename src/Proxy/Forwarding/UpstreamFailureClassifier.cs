@@ -51,7 +51,7 @@ public readonly record struct UpstreamFailure(UpstreamFailureClass Class, string
 public static class UpstreamFailureClassifier
 {
     /// <summary>HTTP/2 error code HTTP_1_1_REQUIRED (RFC 9113 §7): what Kestrel answers h2c with on an HTTP/1-only endpoint.</summary>
-    private const long Http11Required = 0xd;
+    private const long Http11RequiredCode = 0xd;
 
     public static string Name(UpstreamFailureClass failureClass) => failureClass switch
     {
@@ -91,20 +91,68 @@ public static class UpstreamFailureClassifier
         }
 
         var http2 = protocol is BackendProtocol.H2c or BackendProtocol.H2;
-        UpstreamFailure? found = null;
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            var failure = ClassifyOne(current, http2);
-            if (failure is { Class: UpstreamFailureClass.ProtocolMismatch })
-            {
-                // A mismatch wins over whatever else the chain says: it is the actionable cause.
-                return failure.Value;
-            }
+        var seen = Signals.Of(exception);
 
-            found ??= failure;
+        // Definite protocol answers first: they are the actionable cause whatever else the chain says.
+        if (seen.Http11Required)
+        {
+            return new(UpstreamFailureClass.ProtocolMismatch, "the backend requires HTTP/1.1 (HTTP/2 error HTTP_1_1_REQUIRED)");
         }
 
-        return found ?? new(UpstreamFailureClass.UpstreamError, Describe(error, exception));
+        if (seen.VersionNegotiation)
+        {
+            return new(UpstreamFailureClass.ProtocolMismatch, "the backend did not negotiate HTTP/2 (ALPN did not select h2)");
+        }
+
+        if (seen.NoApplicationProtocol)
+        {
+            return new(UpstreamFailureClass.ProtocolMismatch, "the backend refused every protocol offered in ALPN (TLS alert no_application_protocol)");
+        }
+
+        if (http2 && seen.Http2FramingError)
+        {
+            return new(UpstreamFailureClass.ProtocolMismatch, "the backend did not answer with HTTP/2 frames (it likely speaks HTTP/1.1)");
+        }
+
+        if (seen.ConnectionRefused)
+        {
+            return new(UpstreamFailureClass.ConnectRefused, "the backend refused the connection");
+        }
+
+        if (seen.Tls)
+        {
+            return new(UpstreamFailureClass.Tls, "the TLS handshake with the backend failed");
+        }
+
+        if (seen.Timeout)
+        {
+            return new(UpstreamFailureClass.Timeout, "connecting to the backend timed out");
+        }
+
+        if (seen.ConnectionReset)
+        {
+            return new(UpstreamFailureClass.Reset, "the backend reset the connection");
+        }
+
+        if (http2 && seen.NewHttp2ConnectionUnusable)
+        {
+            // SocketsHttpHandler's only report when a fresh connection shut down (GOAWAY, e.g. HTTP_1_1_REQUIRED processed
+            // before the request got its stream) without serving one request: a bare exception, no error code, no cause.
+            return new(UpstreamFailureClass.ProtocolMismatch, "the backend shut the new HTTP/2 connection down before serving a request");
+        }
+
+        if (http2 && seen.InvalidResponse)
+        {
+            // Closed (not reset) before its SETTINGS frame: what an HTTP/1.1-only server does with the h2c preface.
+            return new(UpstreamFailureClass.ProtocolMismatch, "the backend closed the connection without completing the HTTP/2 handshake");
+        }
+
+        if (seen.ResponseEnded)
+        {
+            return new(UpstreamFailureClass.Reset, "the backend closed the connection before answering");
+        }
+
+        return new(UpstreamFailureClass.UpstreamError, Describe(error, exception));
     }
 
     /// <summary>The messages of the exception chain, for failures no class explains; bounded, without stack traces.</summary>
@@ -118,48 +166,68 @@ public static class UpstreamFailureClassifier
         var messages = new List<string>();
         for (var current = exception; current is not null && messages.Count < 4; current = current.InnerException)
         {
-            messages.Add($"{current.GetType().Name}: {current.Message}");
+            messages.Add(current is HttpRequestException { HttpRequestError: var code } ? $"{current.GetType().Name} ({code}): {current.Message}" : $"{current.GetType().Name}: {current.Message}");
         }
 
         var text = string.Join(" <- ", messages);
         return text.Length <= 400 ? text : text[..400];
     }
 
-    private static UpstreamFailure? ClassifyOne(Exception exception, bool http2)
-    {
-        switch (exception)
-        {
-            case HttpProtocolException { ErrorCode: Http11Required }:
-                return new(UpstreamFailureClass.ProtocolMismatch, "the backend requires HTTP/1.1 (HTTP/2 error HTTP_1_1_REQUIRED)");
-            case HttpProtocolException when http2:
-            case HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse } when http2:
-                return new(UpstreamFailureClass.ProtocolMismatch, "the backend did not answer the HTTP/2 connection preface as an HTTP/2 server");
-            case HttpRequestException { HttpRequestError: HttpRequestError.VersionNegotiationError }:
-                return new(UpstreamFailureClass.ProtocolMismatch, "the backend did not negotiate HTTP/2 (ALPN did not select h2)");
-            case CryptographicException when IsNoApplicationProtocolAlert(exception):
-                return new(UpstreamFailureClass.ProtocolMismatch, "the backend refused every protocol offered in ALPN (TLS alert no_application_protocol)");
-            case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
-            case AuthenticationException:
-                return new(UpstreamFailureClass.Tls, "the TLS handshake with the backend failed");
-            case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
-                return new(UpstreamFailureClass.ConnectRefused, "the backend refused the connection");
-            case SocketException { SocketErrorCode: SocketError.TimedOut }:
-            case TimeoutException:
-                return new(UpstreamFailureClass.Timeout, "connecting to the backend timed out");
-            case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown }:
-            case HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded }:
-            case HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded }:
-                return new(UpstreamFailureClass.Reset, "the backend closed the connection before answering");
-            default:
-                return null;
-        }
-    }
-
     /// <summary>
     /// TLS alert 120: the server shares none of the ALPN protocols offered (an h2 cluster, a server without h2). OpenSSL
     /// reports it as error 0x0A000460 "tlsv1 alert no application protocol"; no public type carries it.
     /// </summary>
-    private static bool IsNoApplicationProtocolAlert(Exception exception) =>
+    private static bool IsNoApplicationProtocolAlert(CryptographicException exception) =>
         exception.HResult == 0x0A000460
         || exception.Message.Contains("no application protocol", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What the exception chain says, gathered in one walk.</summary>
+    private readonly record struct Signals(
+        bool Http11Required,
+        bool VersionNegotiation,
+        bool NoApplicationProtocol,
+        bool Http2FramingError,
+        bool ConnectionRefused,
+        bool Tls,
+        bool Timeout,
+        bool ConnectionReset,
+        bool InvalidResponse,
+        bool ResponseEnded,
+        bool NewHttp2ConnectionUnusable)
+    {
+        /// <summary>HTTP/2 PROTOCOL_ERROR and FRAME_SIZE_ERROR: what the client reports when the bytes were not HTTP/2 frames.</summary>
+        private const long ProtocolError = 0x1;
+        private const long FrameSizeError = 0x6;
+
+        public static Signals Of(Exception? exception)
+        {
+            var signals = default(Signals);
+            for (var current = exception; current is not null; current = current.InnerException)
+            {
+                signals = current switch
+                {
+                    HttpProtocolException { ErrorCode: Http11RequiredCode } => signals with { Http11Required = true },
+                    HttpProtocolException { ErrorCode: ProtocolError or FrameSizeError } => signals with { Http2FramingError = true },
+                    HttpRequestException { HttpRequestError: HttpRequestError.VersionNegotiationError } => signals with { VersionNegotiation = true },
+                    HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => signals with { Tls = true },
+                    HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse } => signals with { InvalidResponse = true },
+                    HttpRequestException { HttpRequestError: HttpRequestError.Unknown, InnerException: null } =>
+                        signals with { NewHttp2ConnectionUnusable = true },
+                    HttpIOException { HttpRequestError: HttpRequestError.InvalidResponse } => signals with { InvalidResponse = true },
+                    HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => signals with { ResponseEnded = true },
+                    HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } => signals with { ResponseEnded = true },
+                    CryptographicException crypto when IsNoApplicationProtocolAlert(crypto) => signals with { NoApplicationProtocol = true },
+                    AuthenticationException => signals with { Tls = true },
+                    SocketException { SocketErrorCode: SocketError.ConnectionRefused } => signals with { ConnectionRefused = true },
+                    SocketException { SocketErrorCode: SocketError.TimedOut } => signals with { Timeout = true },
+                    TimeoutException => signals with { Timeout = true },
+                    SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown } =>
+                        signals with { ConnectionReset = true },
+                    _ => signals,
+                };
+            }
+
+            return signals;
+        }
+    }
 }

@@ -121,7 +121,10 @@ public sealed class StreamingTests(ForwardingFixture fixture) : IClassFixture<Fo
         var gate = Guid.NewGuid().ToString("N");
 
         var requests = Enumerable.Range(0, 8).Select(_ => client.GetAsync($"/slow/{gate}")).ToArray();
-        await Eventually.UntilAsync(() => backend.Gates.StartedCount(gate) == 8, because: "all 8 requests run at once");
+        await Eventually.UntilAsync(
+            () => backend.Gates.StartedCount(gate) == 8 || requests.Any(r => r.IsCompleted),
+            because: "all 8 requests run at once");
+        Assert.True(backend.Gates.StartedCount(gate) == 8, string.Join("; ", requests.Where(r => r.IsCompleted).Select(Describe)));
         backend.Gates.Release(gate);
         var responses = await Task.WhenAll(requests);
 
@@ -132,6 +135,10 @@ public sealed class StreamingTests(ForwardingFixture fixture) : IClassFixture<Fo
             response.Dispose();
         }
     }
+
+    private static string Describe(Task<HttpResponseMessage> request) => request.IsCompletedSuccessfully
+        ? $"{(int)request.Result.StatusCode} {request.Result.Headers} {request.Result.Content.ReadAsStringAsync().Result}"
+        : request.Exception?.GetBaseException().Message ?? "canceled";
 
     /// <summary>A request body that sends its first part, waits for a signal, then sends the rest.</summary>
     private sealed class GatedContent(long length, long firstPart, Task proceed) : HttpContent

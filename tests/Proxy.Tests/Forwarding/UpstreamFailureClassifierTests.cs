@@ -34,6 +34,48 @@ public sealed class UpstreamFailureClassifierTests
             UpstreamFailureClass.ProtocolMismatch
         },
         {
+            "HTTP/2 handshake cut short by a close (HTTP/1.1-only server)",
+            ForwarderError.Request,
+            new HttpRequestException(HttpRequestError.InvalidResponse, "handshake", new HttpIOException(HttpRequestError.ResponseEnded, "ended")),
+            BackendProtocol.H2c,
+            UpstreamFailureClass.ProtocolMismatch
+        },
+        {
+            "new HTTP/2 connection shut down before its first request (GOAWAY processed first)",
+            ForwarderError.Request,
+            new HttpRequestException("An HTTP/2 connection could not be established because the server did not complete the HTTP/2 handshake."),
+            BackendProtocol.H2c,
+            UpstreamFailureClass.ProtocolMismatch
+        },
+        {
+            "bare request exception on an HTTP/1.1 cluster",
+            ForwarderError.Request,
+            new HttpRequestException("?"),
+            BackendProtocol.Http,
+            UpstreamFailureClass.UpstreamError
+        },
+        {
+            "HTTP/2 handshake cut short by a reset",
+            ForwarderError.Request,
+            new HttpRequestException(HttpRequestError.InvalidResponse, "handshake", new IOException("io", new SocketException((int)SocketError.ConnectionReset))),
+            BackendProtocol.H2c,
+            UpstreamFailureClass.Reset
+        },
+        {
+            "HTTP/2 INTERNAL_ERROR from a real HTTP/2 server is not a mismatch",
+            ForwarderError.Request,
+            new HttpRequestException(HttpRequestError.HttpProtocolError, "x", new HttpProtocolException(0x2, "INTERNAL_ERROR", null)),
+            BackendProtocol.H2,
+            UpstreamFailureClass.UpstreamError
+        },
+        {
+            "PROTOCOL_ERROR on an HTTP/1.1 cluster cannot be about h2",
+            ForwarderError.Request,
+            new HttpRequestException(HttpRequestError.HttpProtocolError, "x", new HttpProtocolException(0x1, "PROTOCOL_ERROR", null)),
+            BackendProtocol.Http,
+            UpstreamFailureClass.UpstreamError
+        },
+        {
             "invalid response on an HTTP/1.1 cluster is not a mismatch",
             ForwarderError.Request,
             new HttpRequestException(HttpRequestError.InvalidResponse, "invalid"),

@@ -65,11 +65,20 @@ public sealed class UpstreamFailureTests(ForwardingFixture fixture) : IClassFixt
         await AssertFailureAsync(cluster, ClientKind.Http1, 504, "timeout", protocol.ToWireName());
     }
 
+    // Only over HTTP/1.1: an h2c client may see the reset as a plain close before the HTTP/2 handshake, which is what an
+    // HTTP/1.1-only server does with the preface, and is classified as a protocol mismatch (see the classifier table).
     [Fact]
     public async Task Backend_that_resets_every_connection_is_reset()
     {
         await using var server = MisbehavingServer.Start(Misbehavior.ResetOnAccept);
         await AssertFailureAsync(Cluster("default/flaky:80", BackendProtocol.Http, (server.Host, server.Port)), ClientKind.Http1, 502, "reset", "http");
+    }
+
+    [Fact]
+    public async Task H2c_to_a_server_sending_an_http11_response_head_is_a_protocol_mismatch()
+    {
+        await using var server = MisbehavingServer.Start(Misbehavior.CloseMidResponse);
+        await AssertFailureAsync(Cluster("default/old:80", BackendProtocol.H2c, (server.Host, server.Port)), ClientKind.Http1, 502, "protocol-mismatch", "h2c");
     }
 
     [Fact]
