@@ -9,11 +9,14 @@ public interface ISnapshotApplier
     /// <summary>The snapshot requests are being served from.</summary>
     ProxySnapshot Current { get; }
 
-    /// <summary>Validates and atomically applies <paramref name="snapshot"/>; an invalid one is rejected whole and the previous one keeps serving.</summary>
-    SnapshotApplyResult Apply(ProxySnapshot snapshot);
+    /// <summary>
+    /// Validates and atomically applies <paramref name="snapshot"/>; an invalid one is rejected whole and the previous one
+    /// keeps serving. Concurrent calls are serialized. Requests see the old snapshot or the new one, never a mix.
+    /// </summary>
+    ValueTask<SnapshotApplyResult> ApplyAsync(ProxySnapshot snapshot, CancellationToken ct);
 }
 
-/// <summary>The outcome of <see cref="ISnapshotApplier.Apply"/>.</summary>
+/// <summary>The outcome of <see cref="ISnapshotApplier.ApplyAsync"/>.</summary>
 public sealed record SnapshotApplyResult(bool Applied, ImmutableArray<string> Errors)
 {
     public static SnapshotApplyResult Success { get; } = new(true, []);

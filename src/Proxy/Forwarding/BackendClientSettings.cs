@@ -1,0 +1,71 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Plexus.Proxy.Model;
+
+namespace Plexus.Proxy.Forwarding;
+
+/// <summary>
+/// How the proxy's HTTP client talks to one cluster: the wire protocol actually used (auto resolved), TLS and timeout.
+/// Two clusters with equal settings can share nothing but the shape; the id of the YARP cluster is derived from them so
+/// that a change of settings yields a new YARP cluster (and a new connection pool) while unchanged ones keep theirs.
+/// </summary>
+public sealed record BackendClientSettings(BackendProtocol Protocol, BackendTls Tls, TimeSpan ActivityTimeout)
+{
+    /// <summary>The settings of <paramref name="cluster"/> with the given effective timeout.</summary>
+    public static BackendClientSettings For(ProxyCluster cluster, TimeSpan activityTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var protocol = EffectiveProtocol(cluster);
+        var tls = protocol.UsesTls() ? cluster.Tls : BackendTls.Default;
+        return new BackendClientSettings(protocol, tls, activityTimeout);
+    }
+
+    /// <summary>
+    /// The protocol spoken on the wire: the declared one, except <c>auto</c>, which is h2c only when every endpoint was
+    /// verified to speak h2c, and HTTP/1.1 otherwise.
+    /// </summary>
+    public static BackendProtocol EffectiveProtocol(ProxyCluster cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (cluster.Protocol != BackendProtocol.Auto)
+        {
+            return cluster.Protocol;
+        }
+
+        var allH2c = !cluster.Endpoints.IsDefaultOrEmpty && cluster.Endpoints.All(e =>
+            e.Verdict is { Kind: VerdictKind.Verified, Observed: BackendProtocol.H2c });
+        return allH2c ? BackendProtocol.H2c : BackendProtocol.Http;
+    }
+
+    /// <summary>"http" or "https".</summary>
+    public string Scheme => Protocol.UsesTls() ? "https" : "http";
+
+    /// <summary>The HTTP version requested from the backend.</summary>
+    public Version Version => Protocol is BackendProtocol.Http ? HttpVersion.Version11 : HttpVersion.Version20;
+
+    /// <summary>
+    /// Exact for h2c (prior knowledge) and h2 (ALPN offers only h2): the defaults would silently fall back to HTTP/1.1.
+    /// </summary>
+    public HttpVersionPolicy VersionPolicy => Protocol is BackendProtocol.H2c or BackendProtocol.H2
+        ? HttpVersionPolicy.RequestVersionExact
+        : HttpVersionPolicy.RequestVersionOrLower;
+
+    /// <summary>A short stable hash of these settings, used in YARP cluster ids.</summary>
+    public string Hash()
+    {
+        var canonical = string.Join(
+            '\n',
+            Protocol.ToWireName(),
+            Tls.VerifyCertificate ? "verify" : "noverify",
+            Tls.ServerName ?? string.Empty,
+            Tls.CaBundlePem ?? string.Empty,
+            ActivityTimeout.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(canonical), digest);
+        return Convert.ToHexStringLower(digest[..8]);
+    }
+
+    /// <summary>The content-addressed YARP cluster id: "{cluster id}#{settings hash}".</summary>
+    public string YarpClusterId(string clusterId) => $"{clusterId}#{Hash()}";
+}

@@ -1,0 +1,12 @@
+namespace Plexus.Proxy.Forwarding;
+
+/// <summary>Keys of the metadata Plexus puts on YARP clusters and destinations.</summary>
+internal static class PlexusMetadata
+{
+    public const string ClusterId = "plexus.cluster";
+    public const string Protocol = "plexus.protocol";
+    public const string TlsVerify = "plexus.tls.verify";
+    public const string TlsCaBundle = "plexus.tls.ca";
+    public const string TlsServerName = "plexus.tls.servername";
+    public const string VerdictReason = "plexus.verdict";
+}

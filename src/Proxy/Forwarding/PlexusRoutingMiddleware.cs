@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Model;
+
+namespace Plexus.Proxy.Forwarding;
+
+/// <summary>
+/// First step of the YARP pipeline: matches Host + path against the live routing state and points the request at the
+/// matched cluster, or answers 404 (no route) / 503 (no endpoints) itself.
+/// </summary>
+internal sealed class PlexusRoutingMiddleware(RoutingStateHolder state)
+{
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        // One read of the volatile field: this request sees one state from here on.
+        var current = state.Current;
+        var request = context.Request;
+        var target = current.Match(request.Host.Value.AsSpan(), request.Path.Value.AsSpan());
+        if (target is null)
+        {
+            return PlexusErrorResponse.WriteAsync(context, StatusCodes.Status404NotFound, "no-route", "Plexus: no route for this host and path\n");
+        }
+
+        context.Features.Set<IPlexusRouteFeature>(target);
+        if (target.Cluster.Endpoints.IsDefaultOrEmpty)
+        {
+            return PlexusErrorResponse.WriteAsync(
+                context,
+                StatusCodes.Status503ServiceUnavailable,
+                "no-endpoints",
+                $"Plexus: cluster {target.Cluster.Id} has no ready endpoints\n");
+        }
+
+        context.ReassignProxyRequest(target.YarpCluster);
+        return next(context);
+    }
+}

@@ -1,0 +1,22 @@
+using Plexus.Proxy.Model;
+using Yarp.ReverseProxy.Model;
+
+namespace Plexus.Proxy.Forwarding;
+
+/// <summary>
+/// A compiled match result: the Plexus route and cluster with the YARP cluster state to forward to. It is its own
+/// <see cref="IPlexusRouteFeature"/> so that matching a request allocates nothing.
+/// </summary>
+internal sealed class RouteTarget(ProxyRoute? route, ProxyCluster cluster, BackendClientSettings settings, ClusterState yarpCluster)
+    : IPlexusRouteFeature
+{
+    public ProxyRoute? Route { get; } = route;
+
+    public ProxyCluster Cluster { get; } = cluster;
+
+    public BackendProtocol EffectiveProtocol => Settings.Protocol;
+
+    public BackendClientSettings Settings { get; } = settings;
+
+    public ClusterState YarpCluster { get; } = yarpCluster;
+}

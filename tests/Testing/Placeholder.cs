@@ -1,2 +1,0 @@
-namespace Plexus.Testing;
-internal static class Placeholder;
