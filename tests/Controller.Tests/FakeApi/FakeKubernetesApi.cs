@@ -38,6 +38,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private long _resourceVersion = 100;
     private long _compactedResourceVersion;
     private int _continuationSeq;
+    private Task _bookmarks = Task.CompletedTask;
 
     private FakeKubernetesApi(WebApplication app, int historyCapacity)
     {
@@ -64,7 +65,8 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     }
 
     /// <param name="historyCapacity">How many events are kept for watches to resume from; older resourceVersions get 410 Gone.</param>
-    public static async Task<FakeKubernetesApi> StartAsync(int historyCapacity = 1000)
+    /// <param name="bookmarkInterval">When set, every open watch that allowed bookmarks gets one this often, as the real server sends them periodically.</param>
+    public static async Task<FakeKubernetesApi> StartAsync(int historyCapacity = 1000, TimeSpan? bookmarkInterval = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -75,6 +77,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         api.BaseAddress = new Uri(address);
+        if (bookmarkInterval is { } interval)
+        {
+            api._bookmarks = api.SendBookmarksPeriodicallyAsync(interval);
+        }
+
         return api;
     }
 
@@ -233,10 +240,27 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        await _bookmarks;
         DropWatches();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _stopping.Dispose();
+    }
+
+    private async Task SendBookmarksPeriodicallyAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                SendBookmarks();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     // ---- HTTP ---------------------------------------------------------------------------------------------------

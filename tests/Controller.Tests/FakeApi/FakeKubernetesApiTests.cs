@@ -172,3 +172,44 @@ public sealed class FakeKubernetesApiTests : IAsyncLifetime
         Assert.Equal([(WatchEventType.Added, "b"), (WatchEventType.Deleted, "a")], seen);
     }
 }
+
+public sealed class FakeKubernetesApiHistoryTests
+{
+    [Fact]
+    public async Task Watch_from_a_version_that_fell_out_of_the_bounded_history_gets_410()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(historyCapacity: 2);
+        using var client = api.CreateClient();
+        var first = api.Create(new V1Service { Metadata = new V1ObjectMeta { NamespaceProperty = "default", Name = "a" } });
+        for (var i = 0; i < 3; i++)
+        {
+            api.Create(new V1Service { Metadata = new V1ObjectMeta { NamespaceProperty = "default", Name = $"s{i}" } });
+        }
+
+        var errors = new List<Exception>();
+        await foreach (var _ in client.CoreV1.WatchListServiceForAllNamespacesAsync(resourceVersion: first.Metadata.ResourceVersion, onError: errors.Add))
+        {
+            Assert.Fail("no event expected");
+        }
+
+        Assert.Equal(410, Assert.IsType<KubernetesException>(Assert.Single(errors)).Status.Code);
+    }
+
+    [Fact]
+    public async Task Periodic_bookmarks_carry_the_current_resource_version()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(bookmarkInterval: TimeSpan.FromMilliseconds(50));
+        using var client = api.CreateClient();
+        var a = api.Create(new V1Service { Metadata = new V1ObjectMeta { NamespaceProperty = "default", Name = "a" } });
+        api.Create(new V1Pod { Metadata = new V1ObjectMeta { NamespaceProperty = "default", Name = "p" } });
+
+        (WatchEventType Type, string Version)? first = null;
+        await foreach (var (type, svc) in client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: a.Metadata.ResourceVersion, timeoutSeconds: 10))
+        {
+            first = (type, svc.Metadata.ResourceVersion);
+            break;
+        }
+
+        Assert.Equal((WatchEventType.Bookmark, api.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)), first);
+    }
+}
