@@ -188,6 +188,27 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         return dropped.Count;
     }
 
+    /// <summary>
+    /// Ends every open watch (optionally only of one resource) with an ERROR event carrying a Status of this code, then a
+    /// normal end of stream, as the real server does when a watcher falls too far behind (410) or fails internally.
+    /// </summary>
+    public int EndWatchesWithError(FakeResource? resource = null, HttpStatusCode code = HttpStatusCode.Gone)
+    {
+        lock (_lock)
+        {
+            var ended = _watches.Where(w => resource is null || w.Resource == resource).ToList();
+            var (_, status) = StatusBody(code, code == HttpStatusCode.Gone ? "Expired" : "InternalError", $"watch ended by test ({(int)code})");
+            foreach (var watch in ended)
+            {
+                _watches.Remove(watch);
+                watch.Lines.Writer.TryWrite(EventLine("ERROR", status));
+                watch.Lines.Writer.TryComplete();
+            }
+
+            return ended.Count;
+        }
+    }
+
     /// <summary>Forgets the event history: a watch resuming from any older resourceVersion gets 410 Gone.</summary>
     public void CompactHistory()
     {

@@ -96,7 +96,9 @@ internal sealed class ResourceWatcher<T> : IResourceWatcher
             }
             else
             {
-                _logger.LogInformation("Watch of {Kind} ended ({Reason}) after {Events} events; {Next} in {Delay}", Kind, result.Reason, result.Events, resourceVersion is null ? "relisting" : "resuming from resourceVersion " + resourceVersion, wait);
+                // Servers end every watch after timeoutSeconds: routine, unless it ends without delivering anything.
+                var level = result.Reason == WatchRestartReason.Closed && productive ? LogLevel.Debug : LogLevel.Information;
+                _logger.Log(level, "Watch of {Kind} ended ({Reason}) after {Events} events; {Next} in {Delay}", Kind, result.Reason, result.Events, resourceVersion is null ? "relisting" : "resuming from resourceVersion " + resourceVersion, wait);
             }
 
             _observer.OnRestart(Kind, result.Reason, wait);

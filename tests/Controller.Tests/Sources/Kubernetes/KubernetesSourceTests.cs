@@ -181,6 +181,36 @@ public sealed class KubernetesSourceTests
     }
 
     [Fact]
+    public async Task Gone_as_error_event_on_an_open_watch_relists()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        h.Api.Create(Objects.Service("default", "a"));
+        await h.StartAndSyncAsync();
+
+        Assert.Equal(1, h.Api.EndWatchesWithError(FakeResources.Services, HttpStatusCode.Gone));
+
+        await Poll.UntilAsync(() => h.Sink.ReplaceAllCount(ResourceKind.Service) == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "relisted and watching");
+        Assert.Equal(2, h.Api.CountRequests(FakeResources.Services, "list"));
+        Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Gone);
+    }
+
+    [Fact]
+    public async Task Other_error_event_resumes_from_the_last_resource_version_without_relisting()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        await h.StartAndSyncAsync();
+        var a = h.Api.Create(Objects.Service("default", "a"));
+        await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "a"), "a added");
+
+        Assert.Equal(1, h.Api.EndWatchesWithError(FakeResources.Services, HttpStatusCode.InternalServerError));
+
+        await Poll.UntilAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "watching again");
+        Assert.Equal(a.Metadata.ResourceVersion, h.Api.RequestsFor(FakeResources.Services, "watch")[1].ResourceVersion);
+        Assert.Equal(1, h.Api.CountRequests(FakeResources.Services, "list"));
+        Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.WatchFailed);
+    }
+
+    [Fact]
     public async Task Gone_as_http_status_relists()
     {
         await using var h = await SourceHarness.CreateAsync();
