@@ -49,6 +49,44 @@ public sealed class KubernetesSourceRegistrationTests
     }
 
     [Fact]
+    public async Task Client_factory_reads_a_kubeconfig_file()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        api.Create(Objects.Service("default", "a"));
+        var path = Path.Combine(Path.GetTempPath(), $"plexus-kubeconfig-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {api.BaseAddress}
+            users:
+            - name: tester
+              user:
+                token: test-token
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: tester
+            current-context: fake
+            """);
+        try
+        {
+            using var client = KubernetesClientFactory.Create(new KubernetesSourceOptions { Kubeconfig = path });
+
+            var services = await client.CoreV1.ListNamespacedServiceAsync("default");
+
+            Assert.Equal("a", Assert.Single(services.Items).Metadata.Name);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Api_access_covers_every_kind_the_source_lists_and_watches()
     {
         foreach (var resource in SourceHarness.SourceResources)

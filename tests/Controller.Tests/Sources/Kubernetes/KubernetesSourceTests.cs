@@ -318,6 +318,9 @@ public sealed class KubernetesSourceTests
 
         await Poll.UntilAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") >= 3, "services re-watched after silence");
 
+        // Abandoned watches really are closed, not left open beside the new one.
+        await Poll.UntilAsync(() => h.Api.OpenWatches(FakeResources.Services) <= 1, "abandoned watches closed");
+
         var watches = h.Api.RequestsFor(FakeResources.Services, "watch");
         Assert.All(watches, w => Assert.Equal(watches[0].ResourceVersion, w.ResourceVersion));
         Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Idle);
