@@ -152,12 +152,17 @@ internal sealed class ResourceWatcher<T> : IResourceWatcher
         using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         watchCts.CancelAfter(_options.WatchIdleTimeout);
 
-        // The client reports ERROR events (a Status object) and unreadable lines here and then keeps reading; both
-        // mean this stream can no longer be trusted to be complete, so it is ended.
+        // The client reports ERROR events (a Status object) and unreadable lines here, then keeps reading. After an
+        // ERROR event the server ends the stream itself; waiting for that end (the idle guard covers a server that does
+        // not) avoids cancelling the client while it has a read in flight, which can leave a broken pooled connection
+        // behind. An unreadable line is different: reading on would skip an event, so the stream is abandoned at once.
         void OnError(Exception ex)
         {
             streamError ??= ex;
-            watchCts.Cancel();
+            if (ex is not KubernetesException)
+            {
+                watchCts.Cancel();
+            }
         }
 
         WatchRestartReason reason;
@@ -167,6 +172,12 @@ internal sealed class ResourceWatcher<T> : IResourceWatcher
             var timeoutSeconds = (int)Math.Max(1, _options.WatchTimeout.TotalSeconds);
             await foreach (var (type, obj) in _resource.Watch(resourceVersion, timeoutSeconds, OnError, watchCts.Token).ConfigureAwait(false))
             {
+                if (streamError is not null)
+                {
+                    // Nothing after an ERROR event is trusted; leaving between reads closes the stream safely.
+                    break;
+                }
+
                 watchCts.CancelAfter(_options.WatchIdleTimeout);
                 Apply(type, obj);
                 events++;

@@ -105,10 +105,10 @@ public sealed class KubernetesSourceTests
         h.Api.Create(Objects.Pod("default", "p2"));
         var bookmark = h.Api.SendBookmarks(FakeResources.Services);
         Assert.NotEqual(listed, bookmark);
-        await Poll.UntilAsync(() => h.Observer.Events.Contains((ResourceKind.Service, WatchEventType.Bookmark)), "bookmark received");
+        await h.PollAsync(() => h.Observer.Events.Contains((ResourceKind.Service, WatchEventType.Bookmark)), "bookmark received");
 
         Assert.Equal(1, h.Api.DropWatches(FakeResources.Services));
-        await Poll.UntilAsync(() => h.Api.RequestsFor(FakeResources.Services, "watch").Count >= 2, "services re-watched");
+        await h.PollAsync(() => h.Api.RequestsFor(FakeResources.Services, "watch").Count >= 2, "services re-watched");
 
         var resumed = h.Api.RequestsFor(FakeResources.Services, "watch")[1];
         Assert.Equal(bookmark, resumed.ResourceVersion);
@@ -130,7 +130,7 @@ public sealed class KubernetesSourceTests
         h.Api.Refuse(FakeResources.Services, "watch", 1000, HttpStatusCode.ServiceUnavailable);
         var watchesBefore = h.Api.CountRequests(FakeResources.Services, "watch");
         h.Api.DropWatches(FakeResources.Services);
-        await Poll.UntilAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") > watchesBefore, "a refused reconnect");
+        await h.PollAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") > watchesBefore, "a refused reconnect");
 
         var b2 = h.Api.Update(Objects.Service("default", "b", port: 82));
         var c = h.Api.Create(Objects.Service("default", "c"));
@@ -138,7 +138,7 @@ public sealed class KubernetesSourceTests
         h.Api.ClearRefusals();
 
         await h.WaitForAsync(s => !s.Contains(ResourceKind.Service, "default", "a"), "a deleted after reconnect");
-        await Poll.UntilAsync(() => h.Api.OpenWatches(FakeResources.Services) == 1, "services watched again");
+        await h.PollAsync(() => h.Api.OpenWatches(FakeResources.Services) == 1, "services watched again");
 
         var expected = h.Api.GetAll<V1Service>().ToDictionary(s => new ObjectKey(s.Metadata.NamespaceProperty, s.Metadata.Name), s => s.Metadata.ResourceVersion);
         Assert.Equal(expected, h.Sink.Current(ResourceKind.Service));
@@ -162,7 +162,7 @@ public sealed class KubernetesSourceTests
         h.Api.Refuse(FakeResources.Services, "watch", 1000, HttpStatusCode.ServiceUnavailable);
         var watchesBefore = h.Api.CountRequests(FakeResources.Services, "watch");
         h.Api.DropWatches(FakeResources.Services);
-        await Poll.UntilAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") > watchesBefore, "a refused reconnect");
+        await h.PollAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") > watchesBefore, "a refused reconnect");
         h.Api.Delete<V1Service>("default", "b");
         h.Api.Create(Objects.Service("default", "c"));
         h.Api.CompactHistory();
@@ -174,7 +174,7 @@ public sealed class KubernetesSourceTests
         Assert.Equal(2, h.Api.CountRequests(FakeResources.Services, "list"));
 
         // After the relist it watches on, from the new list's resourceVersion.
-        await Poll.UntilAsync(() => h.Api.OpenWatches(FakeResources.Services) == 1, "services watched again");
+        await h.PollAsync(() => h.Api.OpenWatches(FakeResources.Services) == 1, "services watched again");
         h.Api.Create(Objects.Service("default", "d"));
         await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "d"), "d added after relist");
         Assert.Equal(1, h.Sink.ReplaceAllCount(ResourceKind.Pod));
@@ -189,7 +189,7 @@ public sealed class KubernetesSourceTests
 
         Assert.Equal(1, h.Api.EndWatchesWithError(FakeResources.Services, HttpStatusCode.Gone));
 
-        await Poll.UntilAsync(() => h.Sink.ReplaceAllCount(ResourceKind.Service) == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "relisted and watching");
+        await h.PollAsync(() => h.Sink.ReplaceAllCount(ResourceKind.Service) == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "relisted and watching");
         Assert.Equal(2, h.Api.CountRequests(FakeResources.Services, "list"));
         Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Gone);
     }
@@ -204,7 +204,7 @@ public sealed class KubernetesSourceTests
 
         Assert.Equal(1, h.Api.EndWatchesWithError(FakeResources.Services, HttpStatusCode.InternalServerError));
 
-        await Poll.UntilAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "watching again");
+        await h.PollAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "watching again");
         Assert.Equal(a.Metadata.ResourceVersion, h.Api.RequestsFor(FakeResources.Services, "watch")[1].ResourceVersion);
         Assert.Equal(1, h.Api.CountRequests(FakeResources.Services, "list"));
         Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.WatchFailed);
@@ -218,7 +218,7 @@ public sealed class KubernetesSourceTests
         h.Api.Refuse(FakeResources.Services, "watch", 1, HttpStatusCode.Gone);
 
         await h.StartAndSyncAsync();
-        await Poll.UntilAsync(() => h.Sink.ReplaceAllCount(ResourceKind.Service) == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "relisted and watching");
+        await h.PollAsync(() => h.Sink.ReplaceAllCount(ResourceKind.Service) == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "relisted and watching");
 
         Assert.Equal(2, h.Api.CountRequests(FakeResources.Services, "list"));
         Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Gone);
@@ -293,7 +293,7 @@ public sealed class KubernetesSourceTests
         h.Api.Refuse(FakeResources.Services, "watch", 4, HttpStatusCode.ServiceUnavailable);
         h.Api.DropWatches(FakeResources.Services);
 
-        await Poll.UntilAsync(() => h.Api.OpenWatches(FakeResources.Services) == 1 && h.Api.CountRequests(FakeResources.Services, "watch") == 6, "watch re-established after refusals");
+        await h.PollAsync(() => h.Api.OpenWatches(FakeResources.Services) == 1 && h.Api.CountRequests(FakeResources.Services, "watch") == 6, "watch re-established after refusals");
         h.Api.Create(Objects.Service("default", "a"));
         await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "a"), "event after recovery");
 
@@ -306,7 +306,7 @@ public sealed class KubernetesSourceTests
 
         // The event reset the backoff: the next drop waits about the initial delay again.
         h.Api.DropWatches(FakeResources.Services);
-        await Poll.UntilAsync(() => h.Observer.Delays(ResourceKind.Service, WatchRestartReason.WatchFailed).Count == 6, "restart after second drop");
+        await h.PollAsync(() => h.Observer.Delays(ResourceKind.Service, WatchRestartReason.WatchFailed).Count == 6, "restart after second drop");
         Assert.True(h.Observer.Delays(ResourceKind.Service, WatchRestartReason.WatchFailed)[5] <= h.Options.InitialBackoff);
     }
 
@@ -316,10 +316,10 @@ public sealed class KubernetesSourceTests
         await using var h = await SourceHarness.CreateAsync(o => o.WatchIdleTimeout = TimeSpan.FromMilliseconds(300));
         await h.StartAndSyncAsync();
 
-        await Poll.UntilAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") >= 3, "services re-watched after silence");
+        await h.PollAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") >= 3, "services re-watched after silence");
 
         // Abandoned watches really are closed, not left open beside the new one.
-        await Poll.UntilAsync(() => h.Api.OpenWatches(FakeResources.Services) <= 1, "abandoned watches closed");
+        await h.PollAsync(() => h.Api.OpenWatches(FakeResources.Services) <= 1, "abandoned watches closed");
 
         var watches = h.Api.RequestsFor(FakeResources.Services, "watch");
         Assert.All(watches, w => Assert.Equal(watches[0].ResourceVersion, w.ResourceVersion));
@@ -336,7 +336,7 @@ public sealed class KubernetesSourceTests
         await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "a"), "a added");
         var a = h.Api.Get<V1Service>("default", "a")!;
 
-        await Poll.UntilAsync(() => h.Observer.Restarts.Any(r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Closed)
+        await h.PollAsync(() => h.Observer.Restarts.Any(r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Closed)
             && h.Api.RequestsFor(FakeResources.Services, "watch").Any(w => w.ResourceVersion == a.Metadata.ResourceVersion), "services re-watched after server timeout");
         Assert.All(h.Api.RequestsFor(FakeResources.Services, "watch"), w => Assert.Equal(1, w.TimeoutSeconds));
         Assert.Equal(1, h.Api.CountRequests(FakeResources.Services, "list"));

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexus.Controller.Sources.Kubernetes;
 using Plexus.Controller.Store;
@@ -11,6 +11,8 @@ internal sealed class SourceHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly k8s.Kubernetes _client;
+    private readonly CapturingLoggerProvider _logs = new();
+    private readonly ILoggerFactory _loggerFactory;
     private Task? _run;
 
     private SourceHarness(FakeKubernetesApi api, KubernetesSourceOptions options)
@@ -18,7 +20,10 @@ internal sealed class SourceHarness : IAsyncDisposable
         Api = api;
         Options = options;
         _client = api.CreateClient();
+        _loggerFactory = LoggerFactory.Create(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Debug));
     }
+
+    public string Logs => _logs.Text;
 
     public FakeKubernetesApi Api { get; }
 
@@ -46,7 +51,7 @@ internal sealed class SourceHarness : IAsyncDisposable
 
     public void Start()
     {
-        var source = new KubernetesSource(_client, Sink, Microsoft.Extensions.Options.Options.Create(Options), NullLoggerFactory.Instance, Observer);
+        var source = new KubernetesSource(_client, Sink, Microsoft.Extensions.Options.Options.Create(Options), _loggerFactory, Observer);
         _run = source.RunAsync(_stop.Token);
     }
 
@@ -58,7 +63,45 @@ internal sealed class SourceHarness : IAsyncDisposable
         await Poll.UntilAsync(() => SourceResources.All(r => Api.OpenWatches(r) > 0), "every kind watched");
     }
 
-    public Task WaitForAsync(Func<RecordingSink, bool> condition, string what) => Poll.UntilAsync(() => condition(Sink), what);
+    public Task WaitForAsync(Func<RecordingSink, bool> condition, string what) => PollAsync(() => condition(Sink), what);
+
+    /// <summary>Like <see cref="Poll.UntilAsync"/>, but a timeout reports what the source and the fake did.</summary>
+    public async Task PollAsync(Func<bool> condition, string what)
+    {
+        try
+        {
+            await Poll.UntilAsync(condition, what);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{Describe()}", ex);
+        }
+    }
+
+    public string Describe()
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine("restarts:");
+        foreach (var (kind, reason, delay) in Observer.Restarts)
+        {
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  {kind} {reason} {delay}");
+        }
+
+        text.AppendLine("requests:");
+        foreach (var r in Api.Requests)
+        {
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  {r.Verb} {r.Resource} ns={r.Namespace} rv={r.ResourceVersion}");
+        }
+
+        text.AppendLine("sink:");
+        foreach (var c in Sink.Calls)
+        {
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  {c.Op} {c.Kind} {(c.Op == SinkOp.ReplaceAll ? string.Join(",", c.Keys!) : c.Key.ToString())} {c.ResourceVersion}");
+        }
+
+        text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"logs:\n{Logs}");
+        return text.ToString();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -69,6 +112,7 @@ internal sealed class SourceHarness : IAsyncDisposable
         }
 
         _client.Dispose();
+        _loggerFactory.Dispose();
         await Api.DisposeAsync();
         _stop.Dispose();
     }
