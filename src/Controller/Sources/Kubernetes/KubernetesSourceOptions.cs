@@ -22,7 +22,9 @@ public sealed class KubernetesSourceOptions
 
     /// <summary>
     /// Client-side guard: a watch that delivers no event or bookmark for this long is abandoned and re-opened.
-    /// Catches half-open connections the server-side timeout cannot end.
+    /// Catches half-open connections the server-side timeout cannot end. Keep it above <see cref="WatchTimeout"/>: a
+    /// healthy watch is then always ended by the server first, and the client is only cancelled mid-read when the
+    /// connection is really dead.
     /// </summary>
     public TimeSpan WatchIdleTimeout { get; set; } = TimeSpan.FromMinutes(6);
 
