@@ -369,12 +369,14 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         (HttpStatusCode Status, JsonObject Body) result;
         if (verb == "get")
         {
+            string json;
             lock (_lock)
             {
                 result = _objects.TryGetValue(Key(resource, ns, name!), out var found) ? (HttpStatusCode.OK, found) : NotFound(resource, name!);
+                json = result.Body.ToJsonString();
             }
 
-            await WriteJsonAsync(context, result.Status, result.Body.ToJsonString());
+            await WriteJsonAsync(context, result.Status, json);
             return;
         }
 
@@ -461,6 +463,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                 _continuations[next] = (rv, items[limit..]);
                 items = items[..limit];
             }
+
+            // JsonNode is not safe for concurrent readers: copy while no one else touches the stored objects.
+            items = [.. items.Select(i => i.DeepClone().AsObject())];
         }
 
         if (rv < 0)
@@ -479,10 +484,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         var array = new JsonArray();
         foreach (var item in items)
         {
-            var copy = item.DeepClone().AsObject();
-            copy.Remove("kind");
-            copy.Remove("apiVersion");
-            array.Add(copy);
+            item.Remove("kind");
+            item.Remove("apiVersion");
+            array.Add(item);
         }
 
         var list = new JsonObject { ["kind"] = resource.ListKind, ["apiVersion"] = resource.ApiVersion, ["metadata"] = meta, ["items"] = array };
