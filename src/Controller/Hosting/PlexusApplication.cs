@@ -1,5 +1,6 @@
 using k8s;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using Plexus.Controller.Admin;
 using Plexus.Controller.Runtime;
@@ -24,6 +25,9 @@ public static class PlexusApplication
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        // Lowest-priority defaults: per-request Information logs of Kestrel, hosting and YARP cost more than the
+        // proxying itself; an operator can still turn them on (Logging__LogLevel__Yarp=Information).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietFrameworkLogs });
         builder.Configuration.AddInMemoryCollection(settings);
         var options = builder.Configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
         Validate(options);
@@ -79,6 +83,14 @@ public static class PlexusApplication
         app.MapPlexusProxy();
         return app;
     }
+
+    private static readonly Dictionary<string, string?> QuietFrameworkLogs = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        ["Logging:LogLevel:Yarp"] = "Warning",
+    };
 
     private static void AddSource(IServiceCollection services, ConfigurationManager configuration, ControllerOptions options)
     {
