@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Plexus.Proxy.Model;
 using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Model;
 
 namespace Plexus.Proxy.Forwarding;
 
@@ -39,23 +38,7 @@ internal sealed class PlexusUpstreamErrorMiddleware(ILogger<PlexusUpstreamErrorM
             return;
         }
 
-        var body = BuildBody(context, route, failure);
+        var body = PlexusErrorResponse.UpstreamBody(route, failure.Name, failure.Detail);
         await PlexusErrorResponse.WriteAsync(context, failure.StatusCode, failure.Name, body);
-    }
-
-    private static string BuildBody(HttpContext context, IPlexusRouteFeature? route, UpstreamFailure failure)
-    {
-        if (route is null)
-        {
-            return $"Plexus: {failure.Name}: {failure.Detail}\n";
-        }
-
-        var declared = route.Cluster.Protocol.ToWireName();
-        var speaking = route.Cluster.Protocol == route.EffectiveProtocol ? string.Empty : $" (speaking {route.EffectiveProtocol.ToWireName()})";
-        var verdict = context.GetReverseProxyFeature().ProxiedDestination?.Model.Config.Metadata is { } metadata
-            && metadata.TryGetValue(PlexusMetadata.VerdictReason, out var reason)
-                ? $"\nprobe verdict: {reason}"
-                : string.Empty;
-        return $"Plexus: {failure.Name}: {failure.Detail}\ncluster: {route.Cluster.Id}\ndeclared protocol: {declared}{speaking}{verdict}\n";
     }
 }
