@@ -18,6 +18,13 @@ public static class PlexusProxyServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        options
+            .Validate(o => o.DefaultRequestTimeout > TimeSpan.Zero, "DefaultRequestTimeout must be positive")
+            .Validate(o => o.ConnectTimeout > TimeSpan.Zero, "ConnectTimeout must be positive")
+            .Validate(o => o.PooledConnectionIdleTimeout > TimeSpan.Zero, "PooledConnectionIdleTimeout must be positive")
+            .Validate(o => o.ApplyTimeout > TimeSpan.Zero, "ApplyTimeout must be positive")
+            .ValidateOnStart();
+
         services.AddReverseProxy();
         services.RemoveAll<IForwarderHttpClientFactory>();
         services.AddSingleton<IForwarderHttpClientFactory, PlexusHttpClientFactory>();
