@@ -1,10 +1,33 @@
+using Plexus.Controller.Cli;
+using Plexus.Controller.Hosting;
+
 namespace Plexus.Controller;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine($"Plexus controller: not wired yet ({args.Length} arguments)");
-        return 2;
+        CommandLine commandLine;
+        try
+        {
+            commandLine = CommandLine.Parse(args);
+        }
+        catch (CommandLineException exception)
+        {
+            (exception.IsHelp ? Console.Out : Console.Error).WriteLine(exception.Message);
+            return exception.IsHelp ? 0 : 2;
+        }
+
+        try
+        {
+            await using var app = PlexusApplication.Create(commandLine.Settings);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (StartupException exception)
+        {
+            await Console.Error.WriteLineAsync($"plexus: {exception.Message}");
+            return 2;
+        }
     }
 }

@@ -25,4 +25,11 @@ public enum ProbeKind
 /// <param name="Port">Numeric port, when the probe names one as a number (or a resolved named container port).</param>
 /// <param name="PortName">Named port, when the probe names one by name and it could not be resolved.</param>
 /// <param name="Scheme">For httpGet: "HTTP" or "HTTPS".</param>
-public sealed record ReadinessProbeInfo(string Container, ProbeKind Kind, int? Port, string? PortName, string? Scheme);
+public sealed record ReadinessProbeInfo(string Container, ProbeKind Kind, int? Port, string? PortName, string? Scheme)
+{
+    /// <summary>For httpGet: the probe's <c>protocol</c> field when set (Kubernetes' default, null, means HTTP/1.1).</summary>
+    public string? HttpProtocol { get; init; }
+
+    /// <summary>For grpc: the probe's <c>mode</c> field when set ("TLS" or "Plaintext"; null means plaintext, i.e. h2c).</summary>
+    public string? GrpcMode { get; init; }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+
+namespace Plexus.Controller;
+
+/// <summary>Process-wide settings, bound from the "Plexus" configuration section (flags, environment PLEXUS__*, appsettings).</summary>
+public sealed class ControllerOptions
+{
+    public const string SectionName = "Plexus";
+
+    /// <summary>Read resources from this folder of YAML manifests instead of a cluster.</summary>
+    public string? Manifests { get; set; }
+
+    /// <summary>Kubeconfig file; null means the in-cluster service account.</summary>
+    public string? Kubeconfig { get; set; }
+
+    public int HttpPort { get; set; } = 8080;
+
+    public int HttpsPort { get; set; } = 8443;
+
+    public int AdminPort { get; set; } = 10254;
+
+    /// <summary>Address the three listeners bind to; null means all interfaces (loopback only in manifest mode).</summary>
+    public string? BindAddress { get; set; }
+
+    public string IngressClass { get; set; } = "plexus";
+
+    /// <summary>Limit namespaced resources to this namespace; null means all.</summary>
+    public string? WatchNamespace { get; set; }
+
+    /// <summary>Route to ExternalName Services (off by default: it lets an Ingress author point traffic anywhere DNS resolves).</summary>
+    public bool AllowExternalName { get; set; }
+
+    public IPAddress ResolveBindAddress()
+    {
+        if (!string.IsNullOrWhiteSpace(BindAddress))
+        {
+            return IPAddress.TryParse(BindAddress, out var address)
+                ? address
+                : throw new FormatException($"--bind-address '{BindAddress}' is not an IP address");
+        }
+
+        // A laptop run must not expose the proxy to the network; a pod must listen on its pod IP.
+        return Manifests is not null ? IPAddress.Loopback : IPAddress.Any;
+    }
+}

@@ -1,0 +1,131 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Plexus.Controller.Admin;
+using Plexus.Controller.Runtime;
+using Plexus.Controller.Sources.Manifests;
+using Plexus.Controller.Store;
+using Plexus.Controller.Translation;
+using Plexus.Proxy.Hosting;
+using Plexus.Proxy.Listeners;
+
+namespace Plexus.Controller.Hosting;
+
+/// <summary>
+/// Builds the one Plexus process: source → store → translator → proxy, the traffic listeners and the admin listener.
+/// Used by <c>Program</c> and by end-to-end tests (which pass port 0 and read <see cref="PlexusEndpoints"/>).
+/// </summary>
+public static class PlexusApplication
+{
+    /// <summary>Creates the application from flag-style settings ("Plexus:HttpPort" = "0", ...).</summary>
+    /// <exception cref="StartupException">The settings cannot work (e.g. the manifest folder does not exist).</exception>
+    public static WebApplication Create(IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.AddInMemoryCollection(settings);
+        var options = builder.Configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
+        Validate(options);
+
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.Configure<TranslatorOptions>(translator =>
+        {
+            translator.IngressClassName = options.IngressClass;
+            translator.AllowExternalName = options.AllowExternalName;
+        });
+        builder.Services.AddSingleton<ReadinessState>();
+        builder.Services.AddSingleton<CertificateCache>();
+        builder.Services.AddSingleton(_ => new CertificateTable(SelfSignedCertificate.Create()));
+        builder.Services.AddSingleton<PlexusEndpoints>();
+        builder.Services.AddResourceStore();
+        builder.Services.AddPlexusProxy();
+        builder.Services.AddHostedService<SnapshotPipeline>();
+        AddSource(builder.Services, options);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var services = kestrel.ApplicationServices;
+            var bind = options.ResolveBindAddress();
+            var traffic = kestrel.ListenPlexusTraffic(
+                new PlexusListenerOptions { HttpPort = options.HttpPort, HttpsPort = options.HttpsPort, BindAddress = bind },
+                services.GetRequiredService<CertificateTable>());
+            ListenOptions? admin = null;
+            kestrel.Listen(bind, options.AdminPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(next => connection =>
+                {
+                    connection.Features.Set(AdminConnectionFeature.Instance);
+                    return next(connection);
+                });
+                admin = listen;
+            });
+            services.GetRequiredService<PlexusEndpoints>().Configured(traffic, admin!);
+        });
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseCleartextHttp2Scheme();
+        app.MapWhen(
+            context => context.Features.Get<AdminConnectionFeature>() is not null,
+            admin =>
+            {
+                admin.UseRouting();
+                admin.UseEndpoints(endpoints => endpoints.MapPlexusAdmin());
+            });
+        app.UseRouting();
+        app.MapPlexusProxy();
+        return app;
+    }
+
+    private static void AddSource(IServiceCollection services, ControllerOptions options)
+    {
+        if (options.Manifests is not null)
+        {
+            services.AddManifestFolderSource(Path.GetFullPath(options.Manifests));
+            return;
+        }
+
+        throw new StartupException("no source: pass --manifests DIR (the Kubernetes source is not wired in yet)");
+    }
+
+    private static void Validate(ControllerOptions options)
+    {
+        if (options.Manifests is not null && !Directory.Exists(options.Manifests))
+        {
+            throw new StartupException($"--manifests: folder '{options.Manifests}' does not exist");
+        }
+
+        if (options.Kubeconfig is not null && !File.Exists(options.Kubeconfig))
+        {
+            throw new StartupException($"--kubeconfig: file '{options.Kubeconfig}' does not exist");
+        }
+
+        try
+        {
+            _ = options.ResolveBindAddress();
+        }
+        catch (FormatException exception)
+        {
+            throw new StartupException(exception.Message, exception);
+        }
+    }
+}
+
+/// <summary>The configuration cannot work; the message is for the operator.</summary>
+public sealed class StartupException : Exception
+{
+    public StartupException()
+    {
+    }
+
+    public StartupException(string message)
+        : base(message)
+    {
+    }
+
+    public StartupException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,19 @@
+namespace Plexus.Controller.Sources.Manifests;
+
+/// <summary>A manifest file that cannot be read into objects; the message says where and why.</summary>
+public sealed class ManifestParseException : Exception
+{
+    public ManifestParseException()
+    {
+    }
+
+    public ManifestParseException(string message)
+        : base(message)
+    {
+    }
+
+    public ManifestParseException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using k8s;
+using k8s.Models;
+using Plexus.Controller.Store;
+using YamlDotNet.Core;
+
+namespace Plexus.Controller.Sources.Manifests;
+
+/// <summary>The objects Plexus reads from one manifest file, and a description of each document it skipped.</summary>
+public sealed record ManifestDocuments(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, IReadOnlyList<string> Ignored);
+
+/// <summary>
+/// Reads multi-document YAML into the Kubernetes model types Plexus uses. Pure: no I/O, no state.
+/// Documents of other kinds are skipped (reported in <see cref="ManifestDocuments.Ignored"/>); anything malformed
+/// fails the whole file with a <see cref="ManifestParseException"/>, so a half-edited file never replaces good objects.
+/// </summary>
+public static class ManifestParser
+{
+    private static readonly Dictionary<string, Type> SupportedTypes = new(StringComparer.Ordinal)
+    {
+        ["networking.k8s.io/v1/Ingress"] = typeof(V1Ingress),
+        ["networking.k8s.io/v1/IngressClass"] = typeof(V1IngressClass),
+        ["v1/Service"] = typeof(V1Service),
+        ["discovery.k8s.io/v1/EndpointSlice"] = typeof(V1EndpointSlice),
+        ["v1/Secret"] = typeof(V1Secret),
+        ["v1/Pod"] = typeof(V1Pod),
+    };
+
+    public static ManifestDocuments Parse(string content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var objects = new List<IKubernetesObject<V1ObjectMeta>>();
+        var ignored = new List<string>();
+        var index = 0;
+        foreach (var (text, firstLine) in SplitDocuments(content.TrimStart('\uFEFF')))
+        {
+            index++;
+            ParseDocument(text, index, firstLine, objects, ignored);
+        }
+
+        return new ManifestDocuments(objects, ignored);
+    }
+
+    private static void ParseDocument(string text, int index, int firstLine, List<IKubernetesObject<V1ObjectMeta>> objects, List<string> ignored)
+    {
+        Dictionary<string, object>? head;
+        try
+        {
+            head = KubernetesYaml.Deserialize<Dictionary<string, object>>(text);
+        }
+        catch (YamlException ex)
+        {
+            throw Problem(index, firstLine, ex);
+        }
+
+        if (head is null)
+        {
+            return; // only comments or an empty document
+        }
+
+        var apiVersion = head.GetValueOrDefault("apiVersion") as string;
+        var kind = head.GetValueOrDefault("kind") as string;
+        if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
+        {
+            throw new ManifestParseException(Where(index, firstLine) + "apiVersion and kind are required.");
+        }
+
+        if (!SupportedTypes.ContainsKey($"{apiVersion}/{kind}"))
+        {
+            ignored.Add($"{apiVersion} {kind} {NameOf(head)} (document {index}, line {firstLine})");
+            return;
+        }
+
+        List<object> loaded;
+        try
+        {
+            loaded = KubernetesYaml.LoadAllFromString(text, SupportedTypes);
+        }
+        catch (YamlException ex)
+        {
+            throw Problem(index, firstLine, ex);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or InvalidOperationException or OverflowException)
+        {
+            // The model's type converters throw these for values of the wrong shape.
+            throw new ManifestParseException(Where(index, firstLine) + ex.Message, ex);
+        }
+
+        foreach (var obj in loaded.OfType<IKubernetesObject<V1ObjectMeta>>())
+        {
+            Normalize(obj, index, firstLine);
+            objects.Add(obj);
+        }
+    }
+
+    private static void Normalize(IKubernetesObject<V1ObjectMeta> obj, int index, int firstLine)
+    {
+        var kind = ResourceKinds.Of(obj);
+        var metadata = obj.Metadata ??= new V1ObjectMeta();
+        if (string.IsNullOrEmpty(metadata.Name))
+        {
+            throw new ManifestParseException(Where(index, firstLine) + $"{kind} without metadata.name.");
+        }
+
+        if (!ResourceKinds.IsNamespaced(kind))
+        {
+            metadata.NamespaceProperty = null;
+        }
+        else if (string.IsNullOrEmpty(metadata.NamespaceProperty))
+        {
+            metadata.NamespaceProperty = ResourceKinds.DefaultNamespace;
+        }
+
+        if (obj is V1Secret { StringData.Count: > 0 } secret)
+        {
+            // As the API server does: stringData is write-only sugar for data.
+            secret.Data ??= new Dictionary<string, byte[]>();
+            foreach (var (key, value) in secret.StringData)
+            {
+                secret.Data[key] = Encoding.UTF8.GetBytes(value);
+            }
+
+            secret.StringData = null;
+        }
+
+        // A version derived from the content: unchanged documents are no-ops for the store, and a resourceVersion
+        // copied into the file (e.g. from kubectl get -o yaml) cannot hide an edit.
+        metadata.ResourceVersion = null;
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(KubernetesYaml.Serialize(obj)));
+        metadata.ResourceVersion = "manifest-" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
+    }
+
+    /// <summary>
+    /// Splits on document markers. A line starting with "---" is a document start wherever it appears (YAML does
+    /// not allow it inside a scalar), so a line split is exact; it lets one document be skipped or fail on its own.
+    /// </summary>
+    private static IEnumerable<(string Text, int FirstLine)> SplitDocuments(string content)
+    {
+        var current = new StringBuilder();
+        var firstLine = 1;
+        var lineNumber = 0;
+        using var reader = new StringReader(content);
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (IsDocumentStart(line) && current.Length > 0)
+            {
+                yield return (current.ToString(), firstLine);
+                current.Clear();
+                firstLine = lineNumber;
+            }
+
+            current.Append(line).Append('\n');
+        }
+
+        if (current.Length > 0)
+        {
+            yield return (current.ToString(), firstLine);
+        }
+    }
+
+    private static bool IsDocumentStart(string line) =>
+        line.StartsWith("---", StringComparison.Ordinal) && (line.Length == 3 || char.IsWhiteSpace(line[3]));
+
+    private static string NameOf(Dictionary<string, object> head) =>
+        head.GetValueOrDefault("metadata") is IDictionary<object, object> metadata && metadata.TryGetValue("name", out var name)
+            ? Convert.ToString(name, CultureInfo.InvariantCulture) ?? "?"
+            : "?";
+
+    private static string Where(int index, int firstLine) => $"document {index} (starting at line {firstLine}): ";
+
+    private static ManifestParseException Problem(int index, int firstLine, YamlException ex)
+    {
+        var line = ex.Start.Line > 0 ? firstLine + (int)ex.Start.Line - 1 : firstLine;
+        var reason = ex.InnerException?.Message ?? ex.Message;
+        return new ManifestParseException(Where(index, firstLine) + $"line {line}: {reason}", ex);
+    }
+}

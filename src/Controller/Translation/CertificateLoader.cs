@@ -1,0 +1,153 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography.X509Certificates;
+using k8s.Models;
+using Plexus.Controller.Store;
+using Plexus.Proxy.Model;
+
+namespace Plexus.Controller.Translation;
+
+/// <summary>
+/// Builds the SNI certificate table from the <c>spec.tls</c> entries of our Ingresses, oldest Ingress first.
+/// A Secret that is missing, not of type kubernetes.io/tls or unparseable leaves its hosts on the default
+/// certificate and becomes a diagnostic on the Ingress. A host claimed by two Secrets keeps the older
+/// Ingress's one (TlsHostConflict on the newer Ingress).
+/// </summary>
+public sealed class CertificateLoader
+{
+    public const string TlsSecretType = "kubernetes.io/tls";
+
+    private readonly IReadOnlyDictionary<ObjectKey, V1Secret> _secrets;
+    private readonly CertificateCache? _cache;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly Dictionary<string, (ObjectKey Secret, ObjectKey Ingress)> _hostOwners = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, (X509Certificate2 Certificate, SortedSet<string> Hosts)> _bySecret = [];
+
+    public CertificateLoader(IReadOnlyDictionary<ObjectKey, V1Secret> secrets, CertificateCache? cache, DiagnosticBag diagnostics)
+    {
+        _secrets = secrets;
+        _cache = cache;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>Adds the tls entries of one Ingress; call in age order.</summary>
+    public void Add(ObjectKey ingress, IList<V1IngressTLS>? tls)
+    {
+        if (tls is null)
+        {
+            return;
+        }
+
+        foreach (var entry in tls)
+        {
+            if (string.IsNullOrEmpty(entry.SecretName) || entry.Hosts is not { Count: > 0 })
+            {
+                // No Secret: the hosts use the default certificate, as the Ingress API allows.
+                continue;
+            }
+
+            var hosts = new List<string>(entry.Hosts.Count);
+            foreach (var raw in entry.Hosts)
+            {
+                if (HostValidator.TryNormalize(raw ?? string.Empty, out var host, out var error))
+                {
+                    hosts.Add(host);
+                }
+                else
+                {
+                    _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.InvalidHost,
+                        $"TLS host \"{raw}\" (secret \"{entry.SecretName}\") is invalid: {error}; it is ignored.");
+                }
+            }
+
+            if (hosts.Count == 0)
+            {
+                continue;
+            }
+
+            var secretKey = new ObjectKey(ingress.Namespace, entry.SecretName);
+            var certificate = Load(ingress, secretKey, hosts);
+            if (certificate is null)
+            {
+                continue;
+            }
+
+            foreach (var host in hosts)
+            {
+                if (_hostOwners.TryGetValue(host, out var owner))
+                {
+                    if (owner.Secret != secretKey)
+                    {
+                        _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.TlsHostConflict,
+                            $"TLS host \"{host}\" already gets the certificate of secret {owner.Secret} from the older Ingress {owner.Ingress}; secret {secretKey} is not used for it.");
+                    }
+
+                    continue;
+                }
+
+                _hostOwners.Add(host, (secretKey, ingress));
+                if (!_bySecret.TryGetValue(secretKey, out var group))
+                {
+                    group = (certificate, new SortedSet<string>(StringComparer.Ordinal));
+                    _bySecret.Add(secretKey, group);
+                }
+
+                group.Hosts.Add(host);
+            }
+        }
+    }
+
+    /// <summary>One <see cref="HostCertificate"/> per Secret in use, ordered by source.</summary>
+    public ImmutableArray<HostCertificate> ToArray() =>
+        [.. _bySecret
+            .Select(e => new HostCertificate([.. e.Value.Hosts], e.Value.Certificate, $"secret/{e.Key.Namespace}/{e.Key.Name}"))
+            .OrderBy(c => c.Source, StringComparer.Ordinal)];
+
+    private X509Certificate2? Load(ObjectKey ingress, ObjectKey secretKey, List<string> hosts)
+    {
+        var hostList = string.Join(", ", hosts);
+        if (!_secrets.TryGetValue(secretKey, out var secret))
+        {
+            _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.TlsSecretNotFound,
+                $"TLS secret \"{secretKey.Name}\" does not exist in namespace \"{secretKey.Namespace}\"; {hostList} use the default certificate until it is created.");
+            return null;
+        }
+
+        if (!string.Equals(secret.Type, TlsSecretType, StringComparison.Ordinal))
+        {
+            _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.TlsSecretInvalid,
+                $"Secret {secretKey} has type \"{secret.Type}\", not \"{TlsSecretType}\"; {hostList} use the default certificate. Recreate it with kubectl create secret tls.");
+            return null;
+        }
+
+        var crt = Read(secret, "tls.crt");
+        var key = Read(secret, "tls.key");
+        if (crt is null || key is null)
+        {
+            _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.TlsSecretInvalid,
+                $"Secret {secretKey} lacks {(crt is null ? "tls.crt" : "tls.key")}; {hostList} use the default certificate.");
+            return null;
+        }
+
+        var parsed = _cache?.GetOrParse(crt, key) ?? CertificateParser.Parse(crt, key);
+        if (parsed.Certificate is null)
+        {
+            _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.TlsSecretInvalid,
+                $"Secret {secretKey}: {parsed.Error}; {hostList} use the default certificate. tls.crt must hold PEM certificates, leaf first, and tls.key its PEM private key.");
+        }
+
+        return parsed.Certificate;
+    }
+
+    private static byte[]? Read(V1Secret secret, string name)
+    {
+        if (secret.Data is not null && secret.Data.TryGetValue(name, out var bytes) && bytes is { Length: > 0 })
+        {
+            return bytes;
+        }
+
+        // Manifest files may use stringData, which the API server would have merged into data.
+        return secret.StringData is not null && secret.StringData.TryGetValue(name, out var text) && !string.IsNullOrEmpty(text)
+            ? System.Text.Encoding.UTF8.GetBytes(text)
+            : null;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Plexus.Proxy.Model;
+
+namespace Plexus.Proxy.Listeners;
+
+/// <summary>
+/// Picks the certificate for a TLS handshake by SNI name: exact host (case-insensitive), then a one-label wildcard
+/// ("*.example.com" covers "a.example.com", not "a.b.example.com" nor "example.com"), else the default certificate.
+/// </summary>
+/// <remarks>
+/// <see cref="Update"/> swaps the whole table atomically; handshakes already past selection and open connections
+/// are unaffected. The table does not own the certificates (it never disposes them); keep a certificate alive while
+/// any table built from it may still serve it.
+/// </remarks>
+public sealed class CertificateTable
+{
+    private readonly List<SslApplicationProtocol> _alpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
+    private readonly CertificateEntry _default;
+    private volatile HostIndex _index = HostIndex.Empty;
+
+    /// <param name="defaultCertificate">
+    /// Served when nothing matches (e.g. <see cref="SelfSignedCertificate.Create()"/> or a configured one).
+    /// Must have its private key.
+    /// </param>
+    public CertificateTable(X509Certificate2 defaultCertificate)
+    {
+        ArgumentNullException.ThrowIfNull(defaultCertificate);
+        if (CertificateEntry.TryCreate(defaultCertificate, "default", _alpn, out var entry, out var problem))
+        {
+            _default = entry;
+        }
+        else
+        {
+            throw new ArgumentException(problem, nameof(defaultCertificate));
+        }
+    }
+
+    public X509Certificate2 DefaultCertificate => _default.Certificate;
+
+    /// <summary>Number of distinct host names (exact and wildcard) currently served.</summary>
+    public int HostCount => _index.HostCount;
+
+    /// <summary>
+    /// Replaces all host certificates at once. Earlier entries win when two name the same host. A certificate that
+    /// cannot be served (no private key, unusable key) is left out and its hosts get the default certificate.
+    /// </summary>
+    /// <returns>One message per certificate left out, naming its <see cref="HostCertificate.Source"/>; empty when all are served.</returns>
+    public ImmutableArray<string> Update(ImmutableArray<HostCertificate> certificates)
+    {
+        var index = HostIndex.Build(certificates, _index, _alpn, out var problems);
+        _index = index;
+        return problems;
+    }
+
+    /// <summary>The certificate a handshake with this SNI name gets.</summary>
+    public X509Certificate2 Select(string? serverName) => Find(serverName).Certificate;
+
+    /// <summary>Where the selected certificate came from ("default" or <see cref="HostCertificate.Source"/>).</summary>
+    public string SelectSource(string? serverName) => Find(serverName).Source;
+
+    /// <summary>The server options for a handshake with this SNI name; cached per certificate, never mutate them.</summary>
+    internal SslServerAuthenticationOptions SelectAuthenticationOptions(string? serverName) => Find(serverName).Options;
+
+    private CertificateEntry Find(string? serverName)
+    {
+        var index = _index;
+        if (string.IsNullOrEmpty(serverName))
+        {
+            return _default;
+        }
+
+        var name = serverName.AsSpan();
+        if (name[^1] == '.')
+        {
+            name = name[..^1]; // absolute form "host.example." names the same host
+        }
+
+        if (index.Exact.TryGetValue(name, out var exact))
+        {
+            return exact;
+        }
+
+        var dot = name.IndexOf('.');
+        if (dot > 0 && index.Wildcard.TryGetValue(name[(dot + 1)..], out var wildcard))
+        {
+            return wildcard;
+        }
+
+        return _default;
+    }
+
+    private sealed class HostIndex
+    {
+        private HostIndex(
+            Dictionary<string, CertificateEntry> exact,
+            Dictionary<string, CertificateEntry> wildcard,
+            Dictionary<X509Certificate2, CertificateEntry> byCertificate)
+        {
+            Exact = exact.GetAlternateLookup<ReadOnlySpan<char>>();
+            Wildcard = wildcard.GetAlternateLookup<ReadOnlySpan<char>>();
+            ByCertificate = byCertificate;
+            HostCount = exact.Count + wildcard.Count;
+        }
+
+        public Dictionary<string, CertificateEntry>.AlternateLookup<ReadOnlySpan<char>> Exact { get; }
+
+        // Keyed by the part after "*.": "example.com" for "*.example.com".
+        public Dictionary<string, CertificateEntry>.AlternateLookup<ReadOnlySpan<char>> Wildcard { get; }
+
+        public Dictionary<X509Certificate2, CertificateEntry> ByCertificate { get; }
+
+        public int HostCount { get; }
+
+        public static HostIndex Empty { get; } = new([], [], new(ReferenceEqualityComparer.Instance));
+
+        public static HostIndex Build(
+            ImmutableArray<HostCertificate> certificates,
+            HostIndex previous,
+            List<SslApplicationProtocol> alpn,
+            out ImmutableArray<string> problems)
+        {
+            problems = [];
+            var exact = new Dictionary<string, CertificateEntry>(StringComparer.OrdinalIgnoreCase);
+            var wildcard = new Dictionary<string, CertificateEntry>(StringComparer.OrdinalIgnoreCase);
+            var byCertificate = new Dictionary<X509Certificate2, CertificateEntry>(ReferenceEqualityComparer.Instance);
+            if (certificates.IsDefaultOrEmpty)
+            {
+                return Empty;
+            }
+
+            var rejected = ImmutableArray.CreateBuilder<string>();
+            foreach (var hostCertificate in certificates)
+            {
+                ArgumentNullException.ThrowIfNull(hostCertificate);
+                var entry = Reuse(previous, hostCertificate);
+                if (entry is null && !CertificateEntry.TryCreate(hostCertificate.Certificate, hostCertificate.Source, alpn, out entry, out var problem))
+                {
+                    rejected.Add(problem);
+                    continue;
+                }
+
+                byCertificate.TryAdd(entry.Certificate, entry);
+                foreach (var host in hostCertificate.Hosts.IsDefault ? [] : hostCertificate.Hosts)
+                {
+                    var normalized = host.Trim().TrimEnd('.');
+                    if (normalized.StartsWith("*.", StringComparison.Ordinal))
+                    {
+                        var suffix = normalized[2..];
+                        if (suffix.Length > 0 && !suffix.Contains('*', StringComparison.Ordinal))
+                        {
+                            wildcard.TryAdd(suffix, entry);
+                        }
+                    }
+                    else if (normalized.Length > 0 && !normalized.Contains('*', StringComparison.Ordinal))
+                    {
+                        exact.TryAdd(normalized, entry);
+                    }
+                }
+            }
+
+            problems = rejected.ToImmutable();
+            return new HostIndex(exact, wildcard, byCertificate);
+        }
+
+        // Building a certificate context builds its chain; keep the one we have when the same object comes back.
+        private static CertificateEntry? Reuse(HostIndex previous, HostCertificate hostCertificate)
+        {
+            if (!previous.ByCertificate.TryGetValue(hostCertificate.Certificate, out var entry))
+            {
+                return null;
+            }
+
+            return entry.Source == hostCertificate.Source ? entry : entry.WithSource(hostCertificate.Source);
+        }
+    }
+
+    private sealed class CertificateEntry
+    {
+        private CertificateEntry(X509Certificate2 certificate, string source, SslServerAuthenticationOptions options)
+        {
+            Certificate = certificate;
+            Source = source;
+            Options = options;
+        }
+
+        public X509Certificate2 Certificate { get; }
+
+        public string Source { get; }
+
+        public SslServerAuthenticationOptions Options { get; }
+
+        public CertificateEntry WithSource(string source) => new(Certificate, source, Options);
+
+        public static bool TryCreate(
+            X509Certificate2? certificate,
+            string source,
+            List<SslApplicationProtocol> alpn,
+            [NotNullWhen(true)] out CertificateEntry? entry,
+            [NotNullWhen(false)] out string? problem)
+        {
+            entry = null;
+            if (certificate is null)
+            {
+                problem = $"{source}: no certificate";
+                return false;
+            }
+
+            if (!certificate.HasPrivateKey)
+            {
+                problem = $"{source}: certificate {certificate.Subject} has no private key";
+                return false;
+            }
+
+            SslStreamCertificateContext context;
+            try
+            {
+                // offline: never fetch missing intermediates over the network while applying a snapshot.
+                context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
+            }
+            catch (CryptographicException ex)
+            {
+                problem = $"{source}: certificate {certificate.Subject} cannot be served: {ex.Message}";
+                return false;
+            }
+
+            var options = new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = context,
+                ApplicationProtocols = alpn,
+                ClientCertificateRequired = false,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            };
+            entry = new CertificateEntry(certificate, source, options);
+            problem = null;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using k8s.Models;
+using Plexus.Controller.Sources.Manifests;
+
+namespace Plexus.Controller.Tests.Sources.Manifests;
+
+public class ManifestParserTests
+{
+    private const string Mixed = """
+        # leading comment
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          annotations:
+            plexus.dev/backend-protocol: h2c
+        spec:
+          ports:
+          - name: http
+            port: 80
+            targetPort: web
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: web-1
+          namespace: shop
+          labels:
+            kubernetes.io/service-name: web
+        addressType: IPv4
+        endpoints:
+        - addresses: ["127.0.0.1"]
+          conditions: {ready: true}
+        ports:
+        - name: http
+          port: 19002
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: IngressClass
+        metadata:
+          name: plexus
+          namespace: ignored
+        spec:
+          controller: plexus.dev/ingress-controller
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+        spec:
+          ingressClassName: plexus
+          rules:
+          - http:
+              paths:
+              - path: /
+                pathType: Prefix
+                backend:
+                  service: {name: web, port: {number: 80}}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: cert
+        type: kubernetes.io/tls
+        stringData:
+          tls.crt: CERT
+          tls.key: KEY
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web-0
+        spec:
+          containers:
+          - name: app
+            image: app
+            readinessProbe:
+              grpc: {port: 9090}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        ---
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata:
+          name: w
+        ---
+        ---
+        # only a comment
+        """;
+
+    [Fact]
+    public void Multi_document_files_yield_the_supported_objects()
+    {
+        var parsed = ManifestParser.Parse(Mixed);
+
+        Assert.Equal(
+            ["Service", "EndpointSlice", "IngressClass", "Ingress", "Secret", "Pod"],
+            parsed.Objects.Select(o => o.GetType().Name[2..]));
+        Assert.Equal(2, parsed.Ignored.Count);
+        Assert.Contains("apps/v1 Deployment web", parsed.Ignored[0], StringComparison.Ordinal);
+        Assert.Contains("example.com/v1 Widget w", parsed.Ignored[1], StringComparison.Ordinal);
+
+        var service = (V1Service)parsed.Objects[0];
+        Assert.Equal("default", service.Namespace());
+        Assert.Equal("h2c", service.Metadata.Annotations["plexus.dev/backend-protocol"]);
+        Assert.Equal("web", service.Spec.Ports[0].TargetPort.Value);
+        Assert.Equal("shop", parsed.Objects[1].Namespace());
+        Assert.Null(parsed.Objects[2].Namespace());
+        var secret = (V1Secret)parsed.Objects[4];
+        Assert.Equal("CERT"u8.ToArray(), secret.Data["tls.crt"]);
+        Assert.Null(secret.StringData);
+        Assert.Equal(9090, ((V1Pod)parsed.Objects[5]).Spec.Containers[0].ReadinessProbe.Grpc.Port);
+    }
+
+    [Fact]
+    public void Resource_versions_follow_the_content()
+    {
+        var first = ManifestParser.Parse(Mixed).Objects;
+        var again = ManifestParser.Parse(Mixed).Objects;
+        var edited = ManifestParser.Parse(Mixed.Replace("port: 19002", "port: 19009", StringComparison.Ordinal)).Objects;
+
+        Assert.All(first, o => Assert.StartsWith("manifest-", o.ResourceVersion(), StringComparison.Ordinal));
+        Assert.Equal(first.Select(o => o.ResourceVersion()), again.Select(o => o.ResourceVersion()));
+        Assert.NotEqual(first[1].ResourceVersion(), edited[1].ResourceVersion());
+        Assert.Equal(first[0].ResourceVersion(), edited[0].ResourceVersion());
+    }
+
+    [Fact]
+    public void A_copied_resource_version_cannot_hide_an_edit()
+    {
+        const string Template = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  resourceVersion: \"42\"\nspec:\n  ports: [{port: PORT}]\n";
+        var a = ManifestParser.Parse(Template.Replace("PORT", "80", StringComparison.Ordinal)).Objects[0];
+        var b = ManifestParser.Parse(Template.Replace("PORT", "81", StringComparison.Ordinal)).Objects[0];
+
+        Assert.NotEqual(a.ResourceVersion(), b.ResourceVersion());
+    }
+
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n", "document 1 (starting at line 1): line 5")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n   bad: indent\n", "document 2 (starting at line 5)")]
+    [InlineData("kind: Service\nmetadata:\n  name: a\n", "apiVersion and kind are required")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  namespace: x\n", "without metadata.name")]
+    [InlineData("- just\n- a list\n", "document 1")]
+    public void Broken_documents_fail_with_a_message_saying_where(string yaml, string expected)
+    {
+        var ex = Assert.Throws<ManifestParseException>(() => ManifestParser.Parse(yaml));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: 5\n")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports: 5\n")]
+    [InlineData("apiVersion: 1\nkind: 2\n")]
+    [InlineData("apiVersion: [v1]\nkind: Service\n")]
+    [InlineData("just a scalar\n")]
+    [InlineData("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  a: [1]\n")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: abc}]}\n")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 99999999999}]}\n")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: [1,2]\n")]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata: {name: a, creationTimestamp: notadate}\n")]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c, resources: {limits: {cpu: lots}}}]}\n")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n<<: 5\n")]
+    [InlineData("a: &x [*x]\n")]
+    public void Malformed_values_are_parse_errors_not_crashes(string yaml)
+    {
+        var ex = Assert.Throws<ManifestParseException>(() => ManifestParser.Parse(yaml));
+        Assert.StartsWith("document 1 (starting at line 1): ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("# nothing here\n")]
+    [InlineData("---\n---\n")]
+    public void Empty_files_have_no_objects(string yaml)
+    {
+        var parsed = ManifestParser.Parse(yaml);
+        Assert.Empty(parsed.Objects);
+        Assert.Empty(parsed.Ignored);
+    }
+}

@@ -1,0 +1,154 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using Plexus.Controller.Store;
+using Plexus.Controller.Translation;
+using Plexus.Proxy.Model;
+
+namespace Plexus.Controller.Tests.Translation;
+
+public class DeterminismAndUpdateTests
+{
+    private static readonly (string Crt, string Key) Pair = K8s.SelfSigned("app.test");
+
+    /// <summary>A state exercising most rules at once, objects added in the given order.</summary>
+    private static StateBuilder Rich(bool reversed = false)
+    {
+        var adds = new List<Action<StateBuilder>>
+        {
+            s => s.Backend("a", "web", 80, "http", 8080, "127.0.0.3", "127.0.0.1", "127.0.0.2"),
+            s => s.Backend("a", "grpc", 9000, "grpc", 9090, "127.0.0.4"),
+            s => s.Add(K8s.Service("b", "empty").Port(80)),
+            s => s.Add(K8s.Service("b", "h2c").Port(80, "h", "kubernetes.io/h2c").Annotation(ProtocolAnnotations.Traefik, "http")),
+            s => s.Add(K8s.Slice("b", "h2c-1", "h2c").Port(8080, "h").Endpoint("127.0.0.7", pod: "p7")),
+            s => s.Add(K8s.Pod("b", "p7", K8s.HttpProbe(8080))),
+            s => s.Add(K8s.Secret("a", "cert", "kubernetes.io/tls", Pair.Crt, Pair.Key)),
+            s => s.Add(K8s.Ingress("a", "one").Created(1).Tls("cert", "app.test").Tls("gone", "x.test").DefaultBackend("web", "http")
+                .Rule("app.test").Path("/", "Prefix", "web", 80).Path("/grpc", "Prefix", "grpc", "grpc").Path("/bad(", "Exact", "web", 80)
+                .Rule("*.app.test").Path("/", "Prefix", "missing", 80)),
+            s => s.Add(K8s.Ingress("b", "two").Created(2).DefaultBackend("empty", 80)
+                .Rule("app.test").Path("/", "Prefix", "empty", 80).Path("/empty", "Prefix", "empty", 80).Path("/h2c", "Exact", "h2c", 80)
+                .Rule("Bad_Host").Path("/", "Prefix", "empty", 80)),
+        };
+        if (reversed)
+        {
+            adds.Reverse();
+        }
+
+        var state = new StateBuilder();
+        adds.ForEach(add => add(state));
+        return state;
+    }
+
+    internal static void AssertEquivalent(ProxySnapshot expected, ProxySnapshot actual)
+    {
+        Assert.Equal(expected.Version, actual.Version);
+        Assert.Equal(expected.DefaultClusterId, actual.DefaultClusterId);
+        Assert.Equal(expected.Routes.ToArray(), actual.Routes.ToArray());
+        Assert.Equal(expected.Clusters.ToArray(), actual.Clusters.ToArray());
+        Assert.Equal(expected.Diagnostics.ToArray(), actual.Diagnostics.ToArray());
+        Assert.Equal(
+            expected.Certificates.Select(c => (c.Source, string.Join(",", c.Hosts), c.Certificate.Thumbprint)),
+            actual.Certificates.Select(c => (c.Source, string.Join(",", c.Hosts), c.Certificate.Thumbprint)));
+    }
+
+    [Fact]
+    public void Same_input_gives_an_equal_snapshot_whatever_the_insertion_order()
+    {
+        var first = Run.Build(Rich());
+        var second = Run.Build(Rich());
+        var reversed = Run.Build(Rich(reversed: true));
+
+        AssertEquivalent(first, second);
+        AssertEquivalent(first, reversed);
+        Assert.NotEmpty(first.Diagnostics);
+    }
+
+    [Fact]
+    public void Output_is_sorted()
+    {
+        var snapshot = Run.Build(Rich());
+
+        Assert.Equal(snapshot.Routes.Select(r => r.Id).Order(StringComparer.Ordinal), snapshot.Routes.Select(r => r.Id));
+        Assert.Equal(snapshot.Clusters.Select(c => c.Id).Order(StringComparer.Ordinal), snapshot.Clusters.Select(c => c.Id));
+        Assert.Equal(snapshot.Diagnostics.Order(DiagnosticOrder.Instance), snapshot.Diagnostics);
+        Assert.Equal(snapshot.Routes.Select(r => r.Id).Distinct(), snapshot.Routes.Select(r => r.Id));
+        Assert.All(snapshot.Routes, r => Assert.Contains(snapshot.Clusters, c => c.Id == r.ClusterId));
+        Assert.Equal("a/web:80", snapshot.DefaultClusterId);
+    }
+
+    [Fact]
+    public void Version_is_the_callers()
+    {
+        var result = Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 42);
+
+        Assert.Equal(42, result.Snapshot.Version);
+    }
+
+    public static TheoryData<string, Action<StateBuilder>, ObjectKey[]> EndpointChanges => new()
+    {
+        { "endpoint added", s => s.Add(K8s.Slice("a", "web-2", "web").Port(8080, "http").Endpoint("127.0.0.9")), [new("a", "web")] },
+        { "endpoints appear for an empty service", s => s.Add(K8s.Slice("b", "empty-1", "empty").Port(80).Endpoint("127.0.0.8")), [new("b", "empty")] },
+        { "endpoints vanish", s => s.Add(K8s.Slice("a", "grpc-1", "grpc").Port(9090, "grpc").Endpoint("127.0.0.4", ready: false)), [new("a", "grpc")] },
+        { "pod probe fixed", s => s.Add(K8s.Pod("b", "p7", K8s.GrpcProbe(8080))), [new("b", "h2c")] },
+        { "pod probe broken", s => s.Add(K8s.Pod("a", "grpc-pod-0", K8s.HttpProbe(9090, "HTTPS"))), [new("a", "grpc")] },
+        { "several at once, plus unknown and unresolved services", s => s
+            .Add(K8s.Slice("a", "web-2", "web").Port(8080, "http").Endpoint("::1"))
+            .Add(K8s.Slice("b", "empty-1", "empty").Port(80).Endpoint("127.0.0.8")),
+            [new("a", "web"), new("b", "empty"), new("a", "missing"), new("z", "nothing")] },
+    };
+
+    [Theory]
+    [MemberData(nameof(EndpointChanges))]
+    public void UpdateEndpoints_equals_a_full_build_and_reuses_everything_else(string name, Action<StateBuilder> change, ObjectKey[] changed)
+    {
+        var before = Rich();
+        var previous = Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 1);
+        change(before);
+        var state = before.Build();
+
+        var updated = Translator.UpdateEndpoints(previous, state, ProbeResults.Empty, changed, Run.Options(), 2);
+        var rebuilt = Translator.Build(state, ProbeResults.Empty, Run.Options(), 2);
+
+        AssertEquivalent(rebuilt.Snapshot, updated.Snapshot);
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Routes));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Certificates), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Certificates));
+        Assert.Same(previous.Protocols, updated.Protocols);
+        var changedSet = changed.ToHashSet();
+        for (var i = 0; i < previous.Snapshot.Clusters.Length; i++)
+        {
+            var origin = previous.Snapshot.Clusters[i].Origin!;
+            if (!changedSet.Contains(new ObjectKey(origin.Namespace, origin.Service)))
+            {
+                Assert.Same(previous.Snapshot.Clusters[i], updated.Snapshot.Clusters[i]);
+            }
+        }
+
+        Assert.False(previous.Snapshot.Clusters.SequenceEqual(updated.Snapshot.Clusters) && previous.Snapshot.Diagnostics.SequenceEqual(updated.Snapshot.Diagnostics), name);
+    }
+
+    [Fact]
+    public void UpdateEndpoints_without_changes_only_bumps_the_version()
+    {
+        var previous = Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        var updated = Translator.UpdateEndpoints(previous, Rich().Build(), ProbeResults.Empty, [], Run.Options(), 2);
+
+        Assert.Equal(2, updated.Snapshot.Version);
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Clusters), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Clusters));
+    }
+
+    [Fact]
+    public void UpdateVerdicts_stamps_new_verdicts_and_keeps_untouched_clusters()
+    {
+        var previous = Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 1);
+        var mismatch = new ProtocolVerdict(VerdictKind.Mismatch, BackendProtocol.Http, "speaks HTTP/1.1 only");
+        var probes = new ProbeResults(ImmutableDictionary<ProbeKey, ProtocolVerdict>.Empty.Add(new ProbeKey("127.0.0.7", 8080, BackendProtocol.H2c), mismatch));
+
+        var updated = Translator.UpdateVerdicts(previous, probes, 2);
+
+        AssertEquivalent(Translator.Build(Rich().Build(), probes, Run.Options(), 2).Snapshot, updated.Snapshot);
+        Assert.Equal(mismatch, updated.Snapshot.Cluster("b/h2c:80").Endpoints[0].Verdict);
+        Assert.Same(previous.Snapshot.Cluster("a/web:80"), updated.Snapshot.Cluster("a/web:80"));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Routes));
+    }
+}
