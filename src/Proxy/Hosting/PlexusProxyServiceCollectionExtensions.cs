@@ -25,11 +25,17 @@ public static class PlexusProxyServiceCollectionExtensions
             .Validate(o => o.ApplyTimeout > TimeSpan.Zero, "ApplyTimeout must be positive")
             .ValidateOnStart();
 
+        // Registering twice would give YARP two providers publishing the same clusters.
+        if (services.Any(d => d.ServiceType == typeof(PlexusProxyConfigProvider)))
+        {
+            return services;
+        }
+
         services.AddReverseProxy();
         services.RemoveAll<IForwarderHttpClientFactory>();
         services.AddSingleton<IForwarderHttpClientFactory, PlexusHttpClientFactory>();
 
-        services.TryAddSingleton<PlexusProxyConfigProvider>();
+        services.AddSingleton<PlexusProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<PlexusProxyConfigProvider>());
         services.TryAddSingleton<RoutingStateHolder>();
         services.TryAddSingleton<PlexusRoutingMiddleware>();
