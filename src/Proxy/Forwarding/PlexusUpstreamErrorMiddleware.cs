@@ -9,8 +9,10 @@ namespace Plexus.Proxy.Forwarding;
 /// Wraps forwarding: when YARP could not reach or understand the backend and nothing was sent to the client yet, answers
 /// with an explicit error naming the cluster, its protocol and the failure class.
 /// </summary>
-internal sealed class PlexusUpstreamErrorMiddleware(ILogger<PlexusUpstreamErrorMiddleware> logger)
+internal sealed class PlexusUpstreamErrorMiddleware(ILogger<PlexusUpstreamErrorMiddleware> logger, TimeProvider time)
 {
+    private readonly FailureLogThrottle _throttle = new(time, TimeSpan.FromSeconds(10));
+
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         await next(context);
@@ -25,13 +27,17 @@ internal sealed class PlexusUpstreamErrorMiddleware(ILogger<PlexusUpstreamErrorM
         var protocol = route?.EffectiveProtocol ?? BackendProtocol.Http;
         var failure = UpstreamFailureClassifier.Classify(error.Error, error.Exception, protocol);
         var clusterId = route?.Cluster.Id ?? "(none)";
-        logger.LogWarning(
-            error.Exception,
-            "Forwarding to cluster {Cluster} ({Protocol}) failed: {FailureClass} ({ForwarderError})",
-            clusterId,
-            protocol.ToWireName(),
-            failure.Name,
-            error.Error);
+        if (_throttle.ShouldLog(clusterId, failure.Class, out var suppressed))
+        {
+            logger.LogWarning(
+                error.Exception,
+                "Forwarding to cluster {Cluster} ({Protocol}) failed: {FailureClass} ({ForwarderError}); {Suppressed} similar failures not logged since the last entry",
+                clusterId,
+                protocol.ToWireName(),
+                failure.Name,
+                error.Error,
+                suppressed);
+        }
 
         if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
         {

@@ -37,6 +37,7 @@ public static class PlexusProxyServiceCollectionExtensions
 
         services.AddSingleton<PlexusProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<PlexusProxyConfigProvider>());
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RoutingStateHolder>();
         services.TryAddSingleton<PlexusRoutingMiddleware>();
         services.TryAddSingleton<PlexusUpstreamErrorMiddleware>();
