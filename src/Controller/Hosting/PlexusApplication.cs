@@ -1,7 +1,9 @@
+using k8s;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Plexus.Controller.Admin;
 using Plexus.Controller.Runtime;
+using Plexus.Controller.Sources.Kubernetes;
 using Plexus.Controller.Sources.Manifests;
 using Plexus.Controller.Store;
 using Plexus.Controller.Translation;
@@ -39,7 +41,7 @@ public static class PlexusApplication
         builder.Services.AddResourceStore();
         builder.Services.AddPlexusProxy();
         builder.Services.AddHostedService<SnapshotPipeline>();
-        AddSource(builder.Services, options);
+        AddSource(builder.Services, builder.Configuration, options);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -78,7 +80,7 @@ public static class PlexusApplication
         return app;
     }
 
-    private static void AddSource(IServiceCollection services, ControllerOptions options)
+    private static void AddSource(IServiceCollection services, ConfigurationManager configuration, ControllerOptions options)
     {
         if (options.Manifests is not null)
         {
@@ -86,7 +88,11 @@ public static class PlexusApplication
             return;
         }
 
-        throw new StartupException("no source: pass --manifests DIR (the Kubernetes source is not wired in yet)");
+        services.AddKubernetesSource(configuration.GetSection(KubernetesSourceOptions.SectionName), source =>
+        {
+            source.Kubeconfig = options.Kubeconfig;
+            source.WatchNamespace = options.WatchNamespace;
+        });
     }
 
     private static void Validate(ControllerOptions options)
@@ -99,6 +105,11 @@ public static class PlexusApplication
         if (options.Kubeconfig is not null && !File.Exists(options.Kubeconfig))
         {
             throw new StartupException($"--kubeconfig: file '{options.Kubeconfig}' does not exist");
+        }
+
+        if (options.Manifests is null && options.Kubeconfig is null && !KubernetesClientConfiguration.IsInCluster())
+        {
+            throw new StartupException("not running in a cluster: pass --kubeconfig FILE, or --manifests DIR to run without one");
         }
 
         try

@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+
+namespace Plexus.Controller.Sources.Kubernetes;
+
+/// <summary>Which part of the controller makes a call.</summary>
+public enum ApiAccessUser
+{
+    /// <summary><see cref="KubernetesSource"/>: list and watch.</summary>
+    Source,
+
+    /// <summary>Ingress status writer (loadBalancer addresses). Not written yet.</summary>
+    StatusWriter,
+
+    /// <summary>Kubernetes Events for diagnostics. Not written yet.</summary>
+    EventRecorder,
+
+    /// <summary>Leader election through a Lease. Not written yet.</summary>
+    LeaderElection,
+}
+
+/// <summary>One resource of the Kubernetes API and the verbs the controller uses on it.</summary>
+/// <param name="Group">API group; "" is the core group.</param>
+/// <param name="Resource">Plural resource name, with "/subresource" where one is used.</param>
+/// <param name="Verbs">RBAC verbs.</param>
+/// <param name="UsedBy">The part of the controller that needs it.</param>
+public sealed record ApiAccess(string Group, string Resource, ImmutableArray<string> Verbs, ApiAccessUser UsedBy);
+
+/// <summary>
+/// Every Kubernetes API call the controller makes, in one place, so that the Helm chart's RBAC rules can be checked
+/// against it. Add a line here whenever code starts calling a new resource or verb.
+/// </summary>
+public static class KubernetesApiAccess
+{
+    public static ImmutableArray<ApiAccess> Required { get; } =
+    [
+        // Read by KubernetesSource now. Secrets are read only with fieldSelector type=kubernetes.io/tls, but RBAC
+        // cannot express a field selector: the rule covers all secrets in scope.
+        new("networking.k8s.io", "ingresses", ["list", "watch"], ApiAccessUser.Source),
+        new("networking.k8s.io", "ingressclasses", ["list", "watch"], ApiAccessUser.Source),
+        new("", "services", ["list", "watch"], ApiAccessUser.Source),
+        new("discovery.k8s.io", "endpointslices", ["list", "watch"], ApiAccessUser.Source),
+        new("", "secrets", ["list", "watch"], ApiAccessUser.Source),
+        new("", "pods", ["list", "watch"], ApiAccessUser.Source),
+
+        // Used by later parts (status writer, event recorder, leader election), not called yet.
+        new("networking.k8s.io", "ingresses", ["get"], ApiAccessUser.StatusWriter),
+        new("networking.k8s.io", "ingresses/status", ["update"], ApiAccessUser.StatusWriter),
+        new("", "events", ["create", "patch"], ApiAccessUser.EventRecorder),
+        new("coordination.k8s.io", "leases", ["get", "create", "update"], ApiAccessUser.LeaderElection),
+    ];
+}

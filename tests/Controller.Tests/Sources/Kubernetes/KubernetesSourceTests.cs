@@ -1,0 +1,344 @@
+using System.Net;
+using k8s;
+using k8s.Models;
+using Plexus.Controller.Sources.Kubernetes;
+using Plexus.Controller.Store;
+using Plexus.Controller.Tests.FakeApi;
+
+namespace Plexus.Controller.Tests.Sources.Kubernetes;
+
+public sealed class KubernetesSourceTests
+{
+    private static readonly ObjectKey KeyA = new("default", "a");
+
+    [Fact]
+    public async Task Initial_list_replaces_each_kind_once()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        h.Api.Create(Objects.Ingress("default", "web"));
+        h.Api.Create(Objects.IngressClass("plexus"));
+        h.Api.Create(Objects.Service("default", "web"));
+        h.Api.Create(Objects.EndpointSlice("default", "web-abc"));
+        h.Api.Create(Objects.TlsSecret("default", "web-tls"));
+        h.Api.Create(Objects.Pod("default", "web-1"));
+
+        await h.StartAndSyncAsync();
+
+        Assert.Equal([new ObjectKey("default", "web")], h.Sink.Current(ResourceKind.Ingress)!.Keys);
+        Assert.Equal([new ObjectKey("", "plexus")], h.Sink.Current(ResourceKind.IngressClass)!.Keys);
+        Assert.Equal([new ObjectKey("default", "web")], h.Sink.Current(ResourceKind.Service)!.Keys);
+        Assert.Equal([new ObjectKey("default", "web-abc")], h.Sink.Current(ResourceKind.EndpointSlice)!.Keys);
+        Assert.Equal([new ObjectKey("default", "web-tls")], h.Sink.Current(ResourceKind.Secret)!.Keys);
+        Assert.Equal([new ObjectKey("default", "web-1")], h.Sink.Current(ResourceKind.Pod)!.Keys);
+        foreach (var kind in Enum.GetValues<ResourceKind>())
+        {
+            Assert.Equal(1, h.Sink.ReplaceAllCount(kind));
+        }
+
+        // Every watch starts where its list ended and asks for bookmarks.
+        foreach (var resource in SourceHarness.SourceResources)
+        {
+            var list = Assert.Single(h.Api.RequestsFor(resource, "list"));
+            var watch = h.Api.RequestsFor(resource, "watch")[0];
+            Assert.True(watch.AllowWatchBookmarks);
+            Assert.NotNull(watch.ResourceVersion);
+            Assert.Equal((int)h.Options.WatchTimeout.TotalSeconds, watch.TimeoutSeconds);
+            Assert.Null(list.ResourceVersion);
+        }
+    }
+
+    [Fact]
+    public async Task Initial_list_follows_continue_tokens()
+    {
+        await using var h = await SourceHarness.CreateAsync(o => o.ListPageSize = 2);
+        for (var i = 0; i < 5; i++)
+        {
+            h.Api.Create(Objects.Service("default", $"svc-{i}"));
+        }
+
+        await h.StartAndSyncAsync();
+
+        Assert.Equal(5, h.Sink.Current(ResourceKind.Service)!.Count);
+        Assert.Equal(1, h.Sink.ReplaceAllCount(ResourceKind.Service));
+        var lists = h.Api.RequestsFor(FakeResources.Services, "list");
+        Assert.Equal(3, lists.Count);
+        Assert.All(lists, l => Assert.Equal(2, l.Limit));
+        Assert.Equal(2, lists.Count(l => l.Continue is not null));
+    }
+
+    [Fact]
+    public async Task Added_modified_deleted_flow_as_upsert_and_delete()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        await h.StartAndSyncAsync();
+
+        var created = h.Api.Create(Objects.Service("default", "a"));
+        await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "a"), "service a added");
+        var modified = h.Api.Update(Objects.Service("default", "a", port: 8080));
+        await h.WaitForAsync(s => s.Current(ResourceKind.Service)!.GetValueOrDefault(KeyA) == modified.Metadata.ResourceVersion, "service a modified");
+        h.Api.Delete<V1Service>("default", "a");
+        await h.WaitForAsync(s => !s.Contains(ResourceKind.Service, "default", "a"), "service a deleted");
+
+        var calls = h.Sink.Calls.Where(c => c.Kind == ResourceKind.Service && c.Op != SinkOp.ReplaceAll).ToList();
+        Assert.Equal(
+            [(SinkOp.Upsert, created.Metadata.ResourceVersion), (SinkOp.Upsert, modified.Metadata.ResourceVersion), (SinkOp.Delete, null)],
+            calls.Select(c => (c.Op, c.ResourceVersion)));
+        Assert.All(calls, c => Assert.Equal(KeyA, c.Key));
+
+        // Cluster-scoped kind too.
+        h.Api.Create(Objects.IngressClass("plexus"));
+        await h.WaitForAsync(s => s.Contains(ResourceKind.IngressClass, "", "plexus"), "ingress class added");
+        h.Api.Delete<V1IngressClass>(null, "plexus");
+        await h.WaitForAsync(s => !s.Contains(ResourceKind.IngressClass, "", "plexus"), "ingress class deleted");
+        Assert.Equal(1, h.Sink.ReplaceAllCount(ResourceKind.Service));
+    }
+
+    [Fact]
+    public async Task Bookmark_advances_the_resource_version_a_resumed_watch_starts_from()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        await h.StartAndSyncAsync();
+        var listed = h.Api.RequestsFor(FakeResources.Services, "watch")[0].ResourceVersion;
+
+        // Other kinds move the global resourceVersion; services see only the bookmark.
+        h.Api.Create(Objects.Pod("default", "p1"));
+        h.Api.Create(Objects.Pod("default", "p2"));
+        var bookmark = h.Api.SendBookmarks(FakeResources.Services);
+        Assert.NotEqual(listed, bookmark);
+        await h.PollAsync(() => h.Observer.Events.Contains((ResourceKind.Service, WatchEventType.Bookmark)), "bookmark received");
+
+        Assert.Equal(1, h.Api.DropWatches(FakeResources.Services));
+        await h.PollAsync(() => h.Api.RequestsFor(FakeResources.Services, "watch").Count >= 2, "services re-watched");
+
+        var resumed = h.Api.RequestsFor(FakeResources.Services, "watch")[1];
+        Assert.Equal(bookmark, resumed.ResourceVersion);
+        Assert.Equal(1, h.Api.CountRequests(FakeResources.Services, "list"));
+        Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.WatchFailed);
+    }
+
+    [Fact]
+    public async Task Dropped_watch_resumes_and_changes_made_meanwhile_arrive_exactly_once()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        h.Api.Create(Objects.Service("default", "a"));
+        h.Api.Create(Objects.Service("default", "b"));
+        await h.StartAndSyncAsync();
+        var b1 = h.Api.Update(Objects.Service("default", "b", port: 81));
+        await h.WaitForAsync(s => s.Current(ResourceKind.Service)![new ObjectKey("default", "b")] == b1.Metadata.ResourceVersion, "b modified before the drop");
+
+        // Keep the controller disconnected while things change: reconnects are refused until the changes are made.
+        h.Api.Refuse(FakeResources.Services, "watch", 1000, HttpStatusCode.ServiceUnavailable);
+        var watchesBefore = h.Api.CountRequests(FakeResources.Services, "watch");
+        h.Api.DropWatches(FakeResources.Services);
+        await h.PollAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") > watchesBefore, "a refused reconnect");
+
+        var b2 = h.Api.Update(Objects.Service("default", "b", port: 82));
+        var c = h.Api.Create(Objects.Service("default", "c"));
+        h.Api.Delete<V1Service>("default", "a");
+        h.Api.ClearRefusals();
+
+        await h.WaitForAsync(s => !s.Contains(ResourceKind.Service, "default", "a"), "a deleted after reconnect");
+        await h.PollAsync(() => h.Api.OpenWatches(FakeResources.Services) == 1, "services watched again");
+
+        var expected = h.Api.GetAll<V1Service>().ToDictionary(s => new ObjectKey(s.Metadata.NamespaceProperty, s.Metadata.Name), s => s.Metadata.ResourceVersion);
+        Assert.Equal(expected, h.Sink.Current(ResourceKind.Service));
+        var after = h.Sink.Calls.Where(x => x.Kind == ResourceKind.Service && x.Op != SinkOp.ReplaceAll).SkipWhile(x => x.ResourceVersion != b1.Metadata.ResourceVersion).Skip(1).ToList();
+        Assert.Equal(
+            [(SinkOp.Upsert, "b", b2.Metadata.ResourceVersion), (SinkOp.Upsert, "c", c.Metadata.ResourceVersion), (SinkOp.Delete, "a", null)],
+            after.Select(x => (x.Op, x.Key.Name, x.ResourceVersion)));
+        Assert.Equal(1, h.Sink.ReplaceAllCount(ResourceKind.Service));
+        var resumed = h.Api.RequestsFor(FakeResources.Services, "watch")[^1];
+        Assert.Equal(b1.Metadata.ResourceVersion, resumed.ResourceVersion);
+    }
+
+    [Fact]
+    public async Task Gone_as_watch_error_event_relists_and_drops_what_was_deleted_meanwhile()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        h.Api.Create(Objects.Service("default", "a"));
+        h.Api.Create(Objects.Service("default", "b"));
+        await h.StartAndSyncAsync();
+
+        h.Api.Refuse(FakeResources.Services, "watch", 1000, HttpStatusCode.ServiceUnavailable);
+        var watchesBefore = h.Api.CountRequests(FakeResources.Services, "watch");
+        h.Api.DropWatches(FakeResources.Services);
+        await h.PollAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") > watchesBefore, "a refused reconnect");
+        h.Api.Delete<V1Service>("default", "b");
+        h.Api.Create(Objects.Service("default", "c"));
+        h.Api.CompactHistory();
+        h.Api.ClearRefusals();
+
+        await h.WaitForAsync(s => s.ReplaceAllCount(ResourceKind.Service) == 2, "services relisted");
+        Assert.Equal([new ObjectKey("default", "a"), new ObjectKey("default", "c")], h.Sink.Current(ResourceKind.Service)!.Keys.OrderBy(k => k.ToString(), StringComparer.Ordinal));
+        Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Gone);
+        Assert.Equal(2, h.Api.CountRequests(FakeResources.Services, "list"));
+
+        // After the relist it watches on, from the new list's resourceVersion.
+        await h.PollAsync(() => h.Api.OpenWatches(FakeResources.Services) == 1, "services watched again");
+        h.Api.Create(Objects.Service("default", "d"));
+        await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "d"), "d added after relist");
+        Assert.Equal(1, h.Sink.ReplaceAllCount(ResourceKind.Pod));
+    }
+
+    [Fact]
+    public async Task Gone_as_error_event_on_an_open_watch_relists()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        h.Api.Create(Objects.Service("default", "a"));
+        await h.StartAndSyncAsync();
+
+        Assert.Equal(1, h.Api.EndWatchesWithError(FakeResources.Services, HttpStatusCode.Gone));
+
+        await h.PollAsync(() => h.Sink.ReplaceAllCount(ResourceKind.Service) == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "relisted and watching");
+        Assert.Equal(2, h.Api.CountRequests(FakeResources.Services, "list"));
+        Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Gone);
+    }
+
+    [Fact]
+    public async Task Other_error_event_resumes_from_the_last_resource_version_without_relisting()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        await h.StartAndSyncAsync();
+        var a = h.Api.Create(Objects.Service("default", "a"));
+        await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "a"), "a added");
+
+        Assert.Equal(1, h.Api.EndWatchesWithError(FakeResources.Services, HttpStatusCode.InternalServerError));
+
+        await h.PollAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "watching again");
+        Assert.Equal(a.Metadata.ResourceVersion, h.Api.RequestsFor(FakeResources.Services, "watch")[1].ResourceVersion);
+        Assert.Equal(1, h.Api.CountRequests(FakeResources.Services, "list"));
+        Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.WatchFailed);
+    }
+
+    [Fact]
+    public async Task Gone_as_http_status_relists()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        h.Api.Create(Objects.Service("default", "a"));
+        h.Api.Refuse(FakeResources.Services, "watch", 1, HttpStatusCode.Gone);
+
+        await h.StartAndSyncAsync();
+        await h.PollAsync(() => h.Sink.ReplaceAllCount(ResourceKind.Service) == 2 && h.Api.OpenWatches(FakeResources.Services) == 1, "relisted and watching");
+
+        Assert.Equal(2, h.Api.CountRequests(FakeResources.Services, "list"));
+        Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Gone);
+        Assert.True(h.Sink.Contains(ResourceKind.Service, "default", "a"));
+    }
+
+    [Fact]
+    public async Task Watch_namespace_scopes_namespaced_kinds_but_not_ingress_classes()
+    {
+        await using var h = await SourceHarness.CreateAsync(o => o.WatchNamespace = "team-a");
+        h.Api.Create(Objects.Service("team-a", "a"));
+        h.Api.Create(Objects.Service("team-b", "b"));
+        h.Api.Create(Objects.Ingress("team-b", "b"));
+        h.Api.Create(Objects.IngressClass("plexus"));
+
+        await h.StartAndSyncAsync();
+        h.Api.Create(Objects.Pod("team-b", "pb"));
+        h.Api.Create(Objects.Pod("team-a", "pa"));
+        await h.WaitForAsync(s => s.Contains(ResourceKind.Pod, "team-a", "pa"), "pod in team-a");
+
+        Assert.Equal([new ObjectKey("team-a", "a")], h.Sink.Current(ResourceKind.Service)!.Keys);
+        Assert.Empty(h.Sink.Current(ResourceKind.Ingress)!);
+        Assert.Equal([new ObjectKey("team-a", "pa")], h.Sink.Current(ResourceKind.Pod)!.Keys);
+        Assert.Equal([new ObjectKey("", "plexus")], h.Sink.Current(ResourceKind.IngressClass)!.Keys);
+        foreach (var request in h.Api.Requests.Where(r => r.Verb is "list" or "watch"))
+        {
+            Assert.Equal(request.Resource == FakeResources.IngressClasses ? null : "team-a", request.Namespace);
+        }
+    }
+
+    [Fact]
+    public async Task Only_tls_secrets_are_requested()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        h.Api.Create(Objects.TlsSecret("default", "tls-1"));
+        h.Api.Create(Objects.OpaqueSecret("default", "password-1"));
+        await h.StartAndSyncAsync();
+
+        h.Api.Create(Objects.OpaqueSecret("default", "password-2"));
+        h.Api.Create(Objects.TlsSecret("default", "tls-2"));
+        await h.WaitForAsync(s => s.Contains(ResourceKind.Secret, "default", "tls-2"), "tls-2 added");
+
+        Assert.Equal([new ObjectKey("default", "tls-1"), new ObjectKey("default", "tls-2")], h.Sink.Current(ResourceKind.Secret)!.Keys.OrderBy(k => k.ToString(), StringComparer.Ordinal));
+        Assert.DoesNotContain(h.Sink.Calls, c => c.Op != SinkOp.ReplaceAll && c.Key.Name.StartsWith("password", StringComparison.Ordinal));
+        var secretRequests = h.Api.Requests.Where(r => r.Resource == FakeResources.Secrets).ToList();
+        Assert.NotEmpty(secretRequests);
+        Assert.All(secretRequests, r => Assert.Equal("type=kubernetes.io/tls", r.FieldSelector));
+    }
+
+    [Fact]
+    public async Task Repeated_list_failures_back_off_with_growing_delays_then_succeed()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        h.Api.Create(Objects.Service("default", "a"));
+        h.Api.Refuse(FakeResources.Services, "list", 4);
+
+        await h.StartAndSyncAsync();
+
+        Assert.Equal(5, h.Api.CountRequests(FakeResources.Services, "list"));
+        var delays = h.Observer.Delays(ResourceKind.Service, WatchRestartReason.ListFailed);
+        Assert.Equal(4, delays.Count);
+        Assert.Equal(delays.Order(), delays);
+        Assert.True(delays[^1] > delays[0], $"delays should grow: {string.Join(", ", delays)}");
+        Assert.True(h.Sink.Contains(ResourceKind.Service, "default", "a"));
+    }
+
+    [Fact]
+    public async Task Repeated_watch_failures_back_off_then_resume_and_reset_after_success()
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        await h.StartAndSyncAsync();
+        h.Api.Refuse(FakeResources.Services, "watch", 4, HttpStatusCode.ServiceUnavailable);
+        h.Api.DropWatches(FakeResources.Services);
+
+        await h.PollAsync(() => h.Api.OpenWatches(FakeResources.Services) == 1 && h.Api.CountRequests(FakeResources.Services, "watch") == 6, "watch re-established after refusals");
+        h.Api.Create(Objects.Service("default", "a"));
+        await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "a"), "event after recovery");
+
+        // One failure for the drop, four refusals: five growing delays.
+        var delays = h.Observer.Delays(ResourceKind.Service, WatchRestartReason.WatchFailed);
+        Assert.Equal(5, delays.Count);
+        Assert.Equal(delays.Order(), delays);
+        Assert.True(delays[^1] > delays[0], $"delays should grow: {string.Join(", ", delays)}");
+        Assert.Equal(1, h.Api.CountRequests(FakeResources.Services, "list"));
+
+        // The event reset the backoff: the next drop waits about the initial delay again.
+        h.Api.DropWatches(FakeResources.Services);
+        await h.PollAsync(() => h.Observer.Delays(ResourceKind.Service, WatchRestartReason.WatchFailed).Count == 6, "restart after second drop");
+        Assert.True(h.Observer.Delays(ResourceKind.Service, WatchRestartReason.WatchFailed)[5] <= h.Options.InitialBackoff);
+    }
+
+    [Fact]
+    public async Task Silent_watch_is_reopened_from_the_last_resource_version()
+    {
+        await using var h = await SourceHarness.CreateAsync(o => o.WatchIdleTimeout = TimeSpan.FromMilliseconds(300));
+        await h.StartAndSyncAsync();
+
+        await h.PollAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") >= 3, "services re-watched after silence");
+
+        // Abandoned watches really are closed, not left open beside the new one.
+        await h.PollAsync(() => h.Api.OpenWatches(FakeResources.Services) <= 1, "abandoned watches closed");
+
+        var watches = h.Api.RequestsFor(FakeResources.Services, "watch");
+        Assert.All(watches, w => Assert.Equal(watches[0].ResourceVersion, w.ResourceVersion));
+        Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Idle);
+        Assert.Equal(1, h.Api.CountRequests(FakeResources.Services, "list"));
+    }
+
+    [Fact]
+    public async Task Watch_ended_by_server_timeout_is_resumed()
+    {
+        await using var h = await SourceHarness.CreateAsync(o => o.WatchTimeout = TimeSpan.FromSeconds(1));
+        await h.StartAndSyncAsync();
+        h.Api.Create(Objects.Service("default", "a"));
+        await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "a"), "a added");
+        var a = h.Api.Get<V1Service>("default", "a")!;
+
+        await h.PollAsync(() => h.Observer.Restarts.Any(r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Closed)
+            && h.Api.RequestsFor(FakeResources.Services, "watch").Any(w => w.ResourceVersion == a.Metadata.ResourceVersion), "services re-watched after server timeout");
+        Assert.All(h.Api.RequestsFor(FakeResources.Services, "watch"), w => Assert.Equal(1, w.TimeoutSeconds));
+        Assert.Equal(1, h.Api.CountRequests(FakeResources.Services, "list"));
+    }
+}
