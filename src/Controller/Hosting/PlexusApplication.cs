@@ -44,6 +44,7 @@ public static class PlexusApplication
         builder.Services.AddSingleton<PlexusEndpoints>();
         builder.Services.AddResourceStore();
         builder.Services.AddPlexusProxy();
+        builder.Services.AddProtocolProbing(builder.Configuration.GetSection(ProbeSchedulerOptions.SectionName));
         builder.Services.AddHostedService<SnapshotPipeline>();
         AddSource(builder.Services, builder.Configuration, options);
 
