@@ -28,6 +28,7 @@ public sealed partial class ProbeScheduler : BackgroundService
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private ImmutableHashSet<ProbeKey> _targets = [];
+    private int _disposed;
     private ProbeResults _results = ProbeResults.Empty;
 
     public ProbeScheduler(IProtocolProber prober, IOptions<ProbeSchedulerOptions> options, TimeProvider time, ILogger<ProbeScheduler> logger)
@@ -135,6 +136,12 @@ public sealed partial class ProbeScheduler : BackgroundService
 
     public override void Dispose()
     {
+        // The container disposes the instance once as a singleton and once as the hosted service it also is.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
         _slots.Dispose();
