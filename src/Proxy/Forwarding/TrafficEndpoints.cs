@@ -18,6 +18,29 @@ public static class TrafficEndpoints
     }
 
     /// <summary>
+    /// The endpoints spoken to with <paramref name="wireProtocol"/>. For <c>auto</c> the endpoints split by their verdict:
+    /// those verified to speak h2c get h2c, all others HTTP/1.1; for any other protocol this is <see cref="Of(ProxyCluster)"/>.
+    /// </summary>
+    public static IEnumerable<BackendEndpoint> Of(ProxyCluster cluster, BackendProtocol wireProtocol)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (cluster.Protocol != BackendProtocol.Auto)
+        {
+            return Of(cluster);
+        }
+
+        var h2c = wireProtocol == BackendProtocol.H2c;
+        return cluster.Endpoints.Where(e => IsVerifiedH2c(e) == h2c);
+    }
+
+    /// <summary>The probe proved this endpoint speaks h2c (what <c>auto</c> needs to speak h2c to it).</summary>
+    public static bool IsVerifiedH2c(BackendEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return endpoint.Verdict is { Kind: VerdictKind.Verified, Observed: BackendProtocol.H2c };
+    }
+
+    /// <summary>
     /// Why the cluster gets no traffic although it has endpoints (all failed the protocol probe), or null when some get it.
     /// </summary>
     public static string? RefusalReason(ProxyCluster cluster)

@@ -123,6 +123,28 @@ public sealed class ProtocolVerificationEndToEndTests : IAsyncLifetime, IDisposa
         Assert.Equal("HTTP/1.1", Assert.Single(http1.RequestsFor("/auto")).Protocol);
     }
 
+    [Fact]
+    public async Task Auto_on_a_mixed_cluster_speaks_h2c_to_the_verified_endpoint_and_http1_to_the_other()
+    {
+        await using var h2c = await TestBackend.StartAsync(TestBackendKind.H2c);
+        await using var http1 = await TestBackend.StartAsync(TestBackendKind.Http1);
+        Write("mixed.yaml", Manifests.Service("mixed", "auto", ("mixed-1", h2c.Port), ("mixed-2", http1.Port)) + Manifests.Ingress("mixed", "mixed.test", "mixed"));
+        await StartAsync();
+        await WaitForEndpointAsync("default/mixed:80", e => e.Address.EndsWith($":{h2c.Port}", StringComparison.Ordinal) && e.Observed == "h2c");
+        await WaitForEndpointAsync("default/mixed:80", e => e.Address.EndsWith($":{http1.Port}", StringComparison.Ordinal) && e.Observed == "http");
+
+        // Requests spread over both sides; keep sending until each backend has seen some.
+        await Eventually.UntilAsync(async () =>
+        {
+            using var response = await GetAsync("mixed.test", "/split");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return h2c.RequestsFor("/split").Count > 0 && http1.RequestsFor("/split").Count > 0;
+        });
+
+        Assert.All(h2c.RequestsFor("/split"), r => Assert.Equal("HTTP/2", r.Protocol));
+        Assert.All(http1.RequestsFor("/split"), r => Assert.Equal("HTTP/1.1", r.Protocol));
+    }
+
     private void Write(string name, string content) => File.WriteAllText(Path.Combine(_folder, name), content);
 
     private async Task StartAsync()
