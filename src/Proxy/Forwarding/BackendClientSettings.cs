@@ -41,13 +41,14 @@ public sealed record BackendClientSettings(BackendProtocol Protocol, BackendTls 
             return false;
         }
 
-        var h2c = 0;
-        foreach (var endpoint in cluster.Endpoints)
+        int h2c = 0, traffic = 0;
+        foreach (var endpoint in TrafficEndpoints.Of(cluster))
         {
+            traffic++;
             h2c += TrafficEndpoints.IsVerifiedH2c(endpoint) ? 1 : 0;
         }
 
-        return h2c > 0 && h2c < cluster.Endpoints.Length;
+        return h2c > 0 && h2c < traffic;
     }
 
     /// <summary>
@@ -63,8 +64,8 @@ public sealed record BackendClientSettings(BackendProtocol Protocol, BackendTls 
             return cluster.Protocol;
         }
 
-        var allH2c = !cluster.Endpoints.IsDefaultOrEmpty && cluster.Endpoints.All(e =>
-            e.Verdict is { Kind: VerdictKind.Verified, Observed: BackendProtocol.H2c });
+        var traffic = TrafficEndpoints.Of(cluster);
+        var allH2c = traffic.Any() && traffic.All(TrafficEndpoints.IsVerifiedH2c);
         return allH2c ? BackendProtocol.H2c : BackendProtocol.Http;
     }
 

@@ -96,7 +96,7 @@ internal sealed class SnapshotApplier(
             }
 
             var h2cTarget = new RouteTarget(route, cluster, h2c, resolved[h2c.YarpClusterId(cluster.Id)]);
-            return target.WithAlternate(h2cTarget, TrafficEndpoints.Of(cluster, BackendProtocol.H2c).Count(), cluster.Endpoints.Length);
+            return target.WithAlternate(h2cTarget, TrafficEndpoints.Of(cluster, BackendProtocol.H2c).Count(), TrafficEndpoints.Of(cluster).Count());
         }
 
         var table = RouteTable<RouteTarget>.Build(snapshot.Routes, route => Target(route, clustersById[route.ClusterId]));

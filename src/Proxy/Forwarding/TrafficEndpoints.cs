@@ -6,15 +6,14 @@ namespace Plexus.Proxy.Forwarding;
 public static class TrafficEndpoints
 {
     /// <summary>
-    /// Every endpoint, except those the prober found not to speak the declared protocol. <c>auto</c> keeps them all: it
-    /// already falls back to HTTP/1.1 unless every endpoint was proven to speak h2c.
+    /// Every endpoint, except those the prober found not to speak the declared protocol. Under <c>auto</c> a Mismatch
+    /// means the endpoint speaks neither h2c nor HTTP/1.1 (the prober reports an HTTP/1.1 endpoint as Verified with
+    /// Observed http), so it is left out too.
     /// </summary>
     public static IEnumerable<BackendEndpoint> Of(ProxyCluster cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        return cluster.Protocol == BackendProtocol.Auto
-            ? cluster.Endpoints
-            : cluster.Endpoints.Where(e => e.Verdict.Kind != VerdictKind.Mismatch);
+        return cluster.Endpoints.Where(e => e.Verdict.Kind != VerdictKind.Mismatch);
     }
 
     /// <summary>
@@ -30,7 +29,7 @@ public static class TrafficEndpoints
         }
 
         var h2c = wireProtocol == BackendProtocol.H2c;
-        return cluster.Endpoints.Where(e => IsVerifiedH2c(e) == h2c);
+        return Of(cluster).Where(e => IsVerifiedH2c(e) == h2c);
     }
 
     /// <summary>The probe proved this endpoint speaks h2c (what <c>auto</c> needs to speak h2c to it).</summary>

@@ -9,6 +9,7 @@ public sealed class AutoSplitTests
     private static readonly ProtocolVerdict H2c = new(VerdictKind.Verified, BackendProtocol.H2c);
     private static readonly ProtocolVerdict Http = new(VerdictKind.Verified, BackendProtocol.Http);
     private static readonly ProtocolVerdict Unproven = ProtocolVerdict.Unproven;
+    private static readonly ProtocolVerdict Neither = new(VerdictKind.Mismatch, BackendProtocol.Https, "expects TLS");
 
     public static TheoryData<string, ProtocolVerdict[], bool, BackendProtocol, int> Cases => new()
     {
@@ -16,6 +17,8 @@ public sealed class AutoSplitTests
         { "none h2c: one HTTP/1.1 cluster", [Http, Unproven], false, BackendProtocol.Http, 2 },
         { "mixed: split", [H2c, Http, Unproven], true, BackendProtocol.Http, 2 },
         { "no endpoints", [], false, BackendProtocol.Http, 0 },
+        { "speaks neither: on no side", [H2c, Http, Neither], true, BackendProtocol.Http, 1 },
+        { "h2c and one that speaks neither: h2c only", [H2c, Neither], false, BackendProtocol.H2c, 0 },
     };
 
     [Theory]
