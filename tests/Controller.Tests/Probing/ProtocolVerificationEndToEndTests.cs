@@ -75,6 +75,26 @@ public sealed class ProtocolVerificationEndToEndTests : IAsyncLifetime, IDisposa
     }
 
     [Fact]
+    public async Task A_refused_cluster_costs_no_connection_per_request()
+    {
+        // nginx-style: a raw HTTP/1.1 400 to the h2c preface. Only the probe connects.
+        await using var server = MisbehavingServer.Start(Misbehavior.AnswerHttp11BadRequest);
+        Write("nginx.yaml", Manifests.Service("nginx", "grpc", ("nginx-1", server.Port)) + Manifests.Ingress("nginx", "nginx.test", "nginx"));
+        await StartAsync();
+        await WaitForEndpointAsync("default/nginx:80", e => e.Verdict == "Mismatch");
+        var connections = server.AcceptedConnections;
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await GetAsync("nginx.test", "/");
+            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+            Assert.Equal("protocol-mismatch", Assert.Single(response.Headers.GetValues("X-Plexus-Error")));
+        }
+
+        Assert.Equal(connections, server.AcceptedConnections);
+    }
+
+    [Fact]
     public async Task A_mixed_cluster_sends_traffic_only_to_the_endpoint_that_speaks_the_declared_protocol()
     {
         await using var h2c = await TestBackend.StartAsync(TestBackendKind.H2c);
