@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using k8s.Models;
 using Plexus.Controller.Tests.FakeApi;
@@ -124,14 +125,15 @@ public sealed class KubernetesModeTests(KubernetesModeFixture fixture) : IClassF
         await Poll.UntilAsync(
             () => Api.CountRequests(FakeResources.Ingresses, "watch") > watches && Api.OpenWatches(FakeResources.Ingresses) == 0,
             "a refused reconnect of the Ingress watch");
-        Api.Update(Ingress("dropped", ("/dropped-new", "dropped")));
+        var updated = Api.Update(Ingress("dropped", ("/dropped-new", "dropped")));
         Api.ClearRefusals();
 
         await Plexus.WaitForAsync("/dropped-new", r => r.IsOk, "the change made while the watch was down is served");
         Assert.True((await Plexus.GetAsync("/dropped-old")).IsNoRoute, "the old path is no longer routed");
         Assert.Equal(lists, Api.CountRequests(FakeResources.Ingresses, "list"));
+        // Resumed from before the update (so the update came from the server's history), not relisted.
         var resumed = Api.RequestsFor(FakeResources.Ingresses, "watch")[^1];
-        Assert.NotNull(resumed.ResourceVersion);
+        Assert.True(long.Parse(resumed.ResourceVersion!, CultureInfo.InvariantCulture) < long.Parse(updated.Metadata.ResourceVersion, CultureInfo.InvariantCulture));
         await traffic.StopAndAssertNoFailuresAsync();
     }
 

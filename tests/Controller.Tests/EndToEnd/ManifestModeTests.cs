@@ -51,9 +51,14 @@ public sealed class ManifestModeTests : IAsyncLifetime
         await _plexus.WaitForAsync("/moved", r => r.IsOk, "the edited path is served");
         Assert.True((await _plexus.GetAsync("/first")).IsNoRoute, "the old path is no longer routed");
 
+        Write("b-ingress.yaml", ManifestYaml.Ingress("web", ("/moved", "web"), ("/second", "web")));
+        await _plexus.WaitForAsync("/second", r => r.IsOk, "the path added to the file is served");
+        Assert.True((await _plexus.GetAsync("/moved")).IsOk);
+
         Write("c-more.yaml", ManifestYaml.Ingress("more", ("/added", "web")));
         await _plexus.WaitForAsync("/added", r => r.IsOk, "the route of the new file is served");
         Assert.True((await _plexus.GetAsync("/moved")).IsOk);
+        Assert.True((await _plexus.GetAsync("/second")).IsOk);
 
         await traffic.StopAndAssertNoFailuresAsync();
     }
