@@ -52,7 +52,16 @@ public sealed class PlexusUnderTest : IAsyncDisposable
         }
 
         var app = PlexusApplication.Create(all, builder => builder.Logging.ClearProviders());
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new PlexusUnderTest(app, app.Services.GetRequiredService<PlexusEndpoints>());
     }
 
