@@ -208,4 +208,31 @@ public sealed class KubernetesModeTests(KubernetesModeFixture fixture) : IClassF
         Assert.True((await Plexus.GetAsync("/expired-kept")).IsOk);
         await traffic.StopAndAssertNoFailuresAsync();
     }
+
+    [Fact]
+    public async Task A_watch_request_answered_410_relists()
+    {
+        await using var backend = await TestBackend.StartAsync(TestBackendKind.Http1);
+        Api.Create(Service("refused"));
+        Api.Create(Slice("refused", "refused-1", backend));
+        Api.Create(Ingress("refused-gone", ("/refused-gone", "refused")));
+        await Plexus.WaitForAsync("/refused-gone", r => r.IsOk, "the Ingress is served");
+        await Poll.UntilAsync(() => Api.OpenWatches(FakeResources.Ingresses) == 1, "the Ingress watch is open");
+        var lists = Api.CountRequests(FakeResources.Ingresses, "list");
+        var watches = Api.CountRequests(FakeResources.Ingresses, "watch");
+        await using var traffic = fixture.StartSteadyTraffic();
+
+        // The reconnect itself is answered with HTTP 410 (not an ERROR event in a stream), and meanwhile an Ingress goes.
+        Api.Refuse(FakeResources.Ingresses, "watch", 1, HttpStatusCode.Gone);
+        Api.Refuse(FakeResources.Ingresses, "list", 1000);
+        Api.DropWatches(FakeResources.Ingresses);
+        await Poll.UntilAsync(
+            () => Api.CountRequests(FakeResources.Ingresses, "watch") > watches && Api.CountRequests(FakeResources.Ingresses, "list") > lists,
+            "the reconnect answered 410 and a refused relist");
+        Api.Delete<V1Ingress>(Namespace, "refused-gone");
+        Api.ClearRefusals();
+
+        await Plexus.WaitForAsync("/refused-gone", r => r.IsNoRoute, "the Ingress deleted before the relist is gone");
+        await traffic.StopAndAssertNoFailuresAsync();
+    }
 }
