@@ -15,8 +15,6 @@ internal static class RepositoryPaths
 
     public static string Helm => Tool("helm");
 
-    public static string Kubectl => Tool("kubectl");
-
     // Only the binaries .ci/install-tools.sh installs: a helm or kubectl on PATH may be any version.
     private static string Tool(string name)
     {

@@ -120,8 +120,8 @@ public class ValuesFileTests
             "--metrics-per-host",
             "--drain-delay=30s",
             "--shutdown-timeout=60s",
-            "--access-log",
-            "--log-level=debug",
+            "--allow-external-name",
+            "--watch-namespace=team-a",
         ], PodSpecs.Args(manifest));
         Assert.Equal(30 + 60 + 5, PodSpecs.Template(manifest).Spec.TerminationGracePeriodSeconds);
     }
