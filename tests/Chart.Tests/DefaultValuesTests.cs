@@ -57,6 +57,16 @@ public class DefaultValuesTests
     }
 
     [Fact]
+    public async Task Image_digest_wins_over_the_tag()
+    {
+        const string Digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+        var manifest = await Helm.RenderAsync("--set", "image.tag=9.9.9", "--set", "image.digest=" + Digest);
+
+        Assert.Equal("ghcr.io/plexus-dev/plexus-ingress@" + Digest, PodSpecs.Controller(manifest).Image);
+    }
+
+    [Fact]
     public async Task Pod_runs_non_root_with_read_only_root_filesystem_no_capabilities_and_runtime_default_seccomp()
     {
         var manifest = await Rendered.Value;
