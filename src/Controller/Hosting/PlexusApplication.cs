@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Exceptions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
@@ -115,9 +116,21 @@ public static class PlexusApplication
             throw new StartupException($"--manifests: folder '{options.Manifests}' does not exist");
         }
 
-        if (options.Kubeconfig is not null && !File.Exists(options.Kubeconfig))
+        if (options.Kubeconfig is not null)
         {
-            throw new StartupException($"--kubeconfig: file '{options.Kubeconfig}' does not exist");
+            if (!File.Exists(options.Kubeconfig))
+            {
+                throw new StartupException($"--kubeconfig: file '{options.Kubeconfig}' does not exist");
+            }
+
+            try
+            {
+                _ = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+            }
+            catch (KubeConfigException exception)
+            {
+                throw new StartupException($"--kubeconfig: '{options.Kubeconfig}' cannot be used: {exception.Message}", exception);
+            }
         }
 
         if (options.Manifests is null && options.Kubeconfig is null && !KubernetesClientConfiguration.IsInCluster())
