@@ -45,11 +45,11 @@ public sealed class ControllerOptions
     /// <summary>Name of the leader-election Lease; null means "plexus-ingress-leader".</summary>
     public string? ElectionId { get; set; }
 
-    /// <summary>Seconds the listeners keep serving after SIGTERM while /readyz already reports 503.</summary>
-    public double DrainDelay { get; set; } = 5;
+    /// <summary>Seconds the listeners keep serving after SIGTERM while /readyz already reports 503 (null: 5). Parsed on start, so that a bad value gets a message naming the flag.</summary>
+    public string? DrainDelay { get; set; }
 
-    /// <summary>Seconds in-flight requests and streams get to complete after the drain delay.</summary>
-    public double ShutdownTimeout { get; set; } = 30;
+    /// <summary>Seconds in-flight requests and streams get to complete after the drain delay (null: 30).</summary>
+    public string? ShutdownTimeout { get; set; }
 
     public IPAddress ResolveBindAddress()
     {

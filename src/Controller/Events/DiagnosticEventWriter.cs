@@ -33,6 +33,7 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
     private HashSet<EventKey> _active = [];
     private volatile AppliedSnapshot? _latest;
     private bool _wasLeader;
+    private bool _hasFailures;
 
     public DiagnosticEventWriter(
         IKubernetes client, ILeadership leadership, IOptions<EventOptions> options, TimeProvider time, ILogger<DiagnosticEventWriter> logger)
@@ -74,7 +75,7 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
     private async Task WaitForWakeAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RepeatInterval);
+        timeout.CancelAfter(_hasFailures && _options.FailureRetryInterval < _options.RepeatInterval ? _options.FailureRetryInterval : _options.RepeatInterval);
         try
         {
             await _wake.Reader.WaitToReadAsync(timeout.Token);
@@ -119,7 +120,8 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
             }
 
             var reappearing = !_active.Contains(key);
-            if (reappearing || now - reported.LastSent >= _options.RepeatInterval)
+            var due = now - reported.LastSent >= (reported.Name is null ? _options.FailureRetryInterval : _options.RepeatInterval);
+            if (reappearing || due)
             {
                 _reported[key] = reported.Name is null
                     ? await CreateAsync(key, applied.State, now, cancellationToken)
@@ -128,6 +130,7 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
         }
 
         _active = [.. desired];
+        _hasFailures = _reported.Any(r => r.Value.Name is null && _active.Contains(r.Key));
         foreach (var stale in _reported.Where(r => !_active.Contains(r.Key) && now - r.Value.LastSent > _options.RememberFor).Select(r => r.Key).ToList())
         {
             _reported.Remove(stale);
@@ -169,7 +172,7 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
         }
         catch (Exception exception) when (exception is HttpOperationException or HttpRequestException)
         {
-            // Not retried per rebuild: the next attempt comes with a reappearance or after the repeat interval.
+            // Not retried per rebuild: the next attempt comes with a reappearance or after FailureRetryInterval.
             LogFailed(exception, key.Subject.ToString(), key.Reason);
             return new Reported(null, ns, 0, now);
         }

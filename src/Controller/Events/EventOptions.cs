@@ -15,6 +15,9 @@ public sealed class EventOptions
     /// </summary>
     public TimeSpan RepeatInterval { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>An Event that could not be written is tried again after this long (not on every rebuild).</summary>
+    public TimeSpan FailureRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long the Event of a vanished diagnostic is remembered, so that a reappearance increments it instead of creating another (the API server's event TTL is 1 h).</summary>
     public TimeSpan RememberFor { get; set; } = TimeSpan.FromMinutes(55);
 }

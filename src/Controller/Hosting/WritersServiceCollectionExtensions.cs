@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plexus.Controller.Events;
 using Plexus.Controller.Leadership;
@@ -16,8 +17,8 @@ public static class WritersServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         var drain = new DrainOptions
         {
-            DrainDelay = Seconds(options.DrainDelay, "--drain-delay"),
-            ShutdownTimeout = Seconds(options.ShutdownTimeout, "--shutdown-timeout"),
+            DrainDelay = Seconds(options.DrainDelay, "--drain-delay", TimeSpan.FromSeconds(5)),
+            ShutdownTimeout = Seconds(options.ShutdownTimeout, "--shutdown-timeout", TimeSpan.FromSeconds(30)),
         };
         services.Configure<DrainOptions>(d =>
         {
@@ -101,8 +102,15 @@ public static class WritersServiceCollectionExtensions
             ?? descriptor.ImplementationFactory?.Invoke(services)
             ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 
-    private static TimeSpan Seconds(double seconds, string flag) =>
-        seconds >= 0 && double.IsFinite(seconds)
+    private static TimeSpan Seconds(string? value, string flag, TimeSpan fallback)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 24 * 3600
             ? TimeSpan.FromSeconds(seconds)
-            : throw new StartupException($"{flag} must be a number of seconds (0 or more), not '{seconds}'");
+            : throw new StartupException($"{flag} must be a number of seconds (0 to 86400), not '{value}'");
+    }
 }

@@ -54,6 +54,19 @@ public sealed class DiagnosticEventTests
     }
 
     [Fact]
+    public async Task An_Event_the_API_refused_is_written_later_once()
+    {
+        await using var cluster = await PlexusCluster.StartAsync();
+        cluster.Api.Create(K8s.Ingress(Ns, "broken").Rule("broken.test").Path("/", "Prefix", "missing", 80).Build());
+        cluster.Api.Refuse(FakeResources.Events, "create", 1);
+        await cluster.StartPlexusAsync("solo", new Dictionary<string, string?> { ["Events:FailureRetryInterval"] = "00:00:00.200" });
+
+        await Poll.UntilAsync(() => EventsOnBroken(cluster).Count == 1, "the Event after a refused create");
+        Assert.Equal(2, cluster.Api.CountRequests(FakeResources.Events, "create"));
+        Assert.Equal(1, Assert.Single(EventsOnBroken(cluster)).Count);
+    }
+
+    [Fact]
     public void A_Service_protocol_verdict_is_reported_on_the_Service_and_on_each_Ingress_routing_to_it()
     {
         var web = new ObjectRef("Service", "apps", "web");
