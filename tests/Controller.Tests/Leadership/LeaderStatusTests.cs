@@ -55,6 +55,44 @@ public sealed class LeaderStatusTests
     }
 
     [Fact]
+    public async Task Losing_the_Lease_only_stops_writing_and_the_replica_wins_it_back()
+    {
+        await using var cluster = await PlexusCluster.StartAsync();
+        var app = await cluster.StartPlexusAsync("solo", PublishLoopback);
+        var leadership = app.Services.GetRequiredService<ILeadership>();
+        var changes = new List<bool>();
+        leadership.Changed += (_, _) =>
+        {
+            lock (changes)
+            {
+                changes.Add(leadership.IsLeader);
+            }
+        };
+        await Poll.UntilAsync(() => leadership.IsLeader, "leader");
+        await WaitForRoutesAsync(app);
+        using var traffic = TrafficClient(app);
+
+        // Another holder appears on the Lease (as after a partition): this replica steps down, then re-acquires once the intruder stops renewing.
+        var lease = cluster.Api.Get<V1Lease>(LeaseNamespace, LeaderElectionOptions.DefaultLeaseName)!;
+        lease.Spec.HolderIdentity = "intruder";
+        lease.Spec.RenewTime = DateTime.UtcNow;
+        cluster.Api.Update(lease);
+
+        await Poll.UntilAsync(() => Snapshot(changes) is [.., false, true], "leadership lost and won back", TimeSpan.FromSeconds(30));
+        Assert.Equal("solo", LeaseHolder(cluster));
+        Assert.Contains("GET /still-serving", await GetSiteAsync(traffic, "/still-serving"), StringComparison.Ordinal);
+        await Poll.UntilAsync(() => cluster.StatusOf("site") is [{ Ip: "127.0.0.1" }], "status kept by the leader");
+    }
+
+    private static bool[] Snapshot(List<bool> changes)
+    {
+        lock (changes)
+        {
+            return [.. changes];
+        }
+    }
+
+    [Fact]
     public async Task Status_is_cleared_on_shutdown_only_when_asked()
     {
         await using var cluster = await PlexusCluster.StartAsync();
