@@ -17,6 +17,7 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
     private readonly ILogger<LeaseLeadership> _logger;
     private readonly string _namespace;
     private volatile bool _isLeader;
+    private volatile bool _failing;
 
     public LeaseLeadership(IKubernetes client, IOptions<LeaderElectionOptions> options, ILogger<LeaseLeadership> logger)
     {
@@ -46,7 +47,12 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
         using var elector = new LeaderElector(config);
         elector.OnStartedLeading += () => SetLeader(true);
         elector.OnStoppedLeading += () => SetLeader(false);
-        elector.OnNewLeader += leader => LogLeader(leader, _namespace, _options.LeaseName);
+        elector.OnNewLeader += leader =>
+        {
+            _failing = false;
+            LogLeader(leader, _namespace, _options.LeaseName);
+        };
+        elector.OnError += OnLeaseError;
         LogStarting(Identity, _namespace, _options.LeaseName);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -78,6 +84,19 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
         SetLeader(false);
     }
 
+    // The elector retries every RetryPeriod: warn once per failure streak, not on every attempt.
+    private void OnLeaseError(Exception exception)
+    {
+        if (_failing)
+        {
+            LogLeaseErrorRepeated(exception.Message);
+            return;
+        }
+
+        _failing = true;
+        LogLeaseError(exception, _namespace, _options.LeaseName);
+    }
+
     private void SetLeader(bool isLeader)
     {
         if (_isLeader == isLeader)
@@ -86,6 +105,7 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
         }
 
         _isLeader = isLeader;
+        _failing &= !isLeader;
         LogLeadership(isLeader ? "acquired" : "lost", Identity);
         Changed?.Invoke(this, EventArgs.Empty);
     }
@@ -98,6 +118,12 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Leader of {Namespace}/{Lease} is {Leader}")]
     private partial void LogLeader(string leader, string @namespace, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading or writing the Lease {Namespace}/{Lease} failed; this replica keeps proxying and retries (check RBAC on leases)")]
+    private partial void LogLeaseError(Exception exception, string @namespace, string lease);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Lease still failing: {Error}")]
+    private partial void LogLeaseErrorRepeated(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Leader election failed; retrying")]
     private partial void LogElectionFailed(Exception exception);

@@ -84,6 +84,21 @@ public sealed class LeaderStatusTests
         await Poll.UntilAsync(() => cluster.StatusOf("site") is [{ Ip: "127.0.0.1" }], "status kept by the leader");
     }
 
+    [Fact]
+    public async Task Lease_API_errors_delay_leadership_without_stopping_the_proxy()
+    {
+        await using var cluster = await PlexusCluster.StartAsync();
+        cluster.Api.Refuse(FakeResources.Leases, "get", 5);
+        var app = await cluster.StartPlexusAsync("solo", PublishLoopback);
+        await WaitForRoutesAsync(app);
+        using var traffic = TrafficClient(app);
+        Assert.Contains("GET /before-lease", await GetSiteAsync(traffic, "/before-lease"), StringComparison.Ordinal);
+
+        await Poll.UntilAsync(() => IsLeader(app), "leader once the Lease API answers");
+        Assert.True(cluster.Api.CountRequests(FakeResources.Leases, "get") > 5);
+        await Poll.UntilAsync(() => cluster.StatusOf("site") is [{ Ip: "127.0.0.1" }], "status written by the new leader");
+    }
+
     private static bool[] Snapshot(List<bool> changes)
     {
         lock (changes)
