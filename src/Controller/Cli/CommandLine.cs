@@ -20,6 +20,13 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ["--ingress-class"] = new("IngressClass", false, "NAME IngressClass to serve (default plexus)"),
         ["--watch-namespace"] = new("WatchNamespace", false, "NS watch only this namespace"),
         ["--allow-external-name"] = new("AllowExternalName", true, "  route to ExternalName Services (default false)"),
+        ["--publish-service"] = new("PublishService", false, "NS/NAME write this Service's load-balancer addresses into our Ingresses' status"),
+        ["--publish-address"] = new("PublishAddress", false, "A[,A] write these IPs or host names into our Ingresses' status"),
+        ["--update-status-on-shutdown"] = new("UpdateStatusOnShutdown", true, " clear our Ingresses' status when the leader stops (default false)"),
+        ["--election-namespace"] = new("ElectionNamespace", false, "NS namespace of the leader Lease (default: POD_NAMESPACE)"),
+        ["--election-id"] = new("ElectionId", false, "NAME   name of the leader Lease (default plexus-ingress-leader)"),
+        ["--drain-delay"] = new("DrainDelay", false, "SECONDS  keep serving after SIGTERM while /readyz is 503 (default 5)"),
+        ["--shutdown-timeout"] = new("ShutdownTimeout", false, "SECONDS in-flight requests may take after the drain delay (default 30)"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="CommandLineException"/> with a message for the user on bad input.</summary>

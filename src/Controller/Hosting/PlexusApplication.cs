@@ -48,6 +48,7 @@ public static class PlexusApplication
         builder.Services.AddProtocolProbing(builder.Configuration.GetSection(ProbeSchedulerOptions.SectionName));
         builder.Services.AddHostedService<SnapshotPipeline>();
         AddSource(builder.Services, builder.Configuration, options);
+        builder.Services.AddGracefulShutdown(options);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -107,6 +108,8 @@ public static class PlexusApplication
             source.Kubeconfig = options.Kubeconfig;
             source.WatchNamespace = options.WatchNamespace;
         });
+        // Status and Events only with a cluster: with --manifests every write is off.
+        services.AddKubernetesWriters(configuration, options);
     }
 
     private static void Validate(ControllerOptions options)
