@@ -102,6 +102,7 @@ public static class WritersServiceCollectionExtensions
             ?? descriptor.ImplementationFactory?.Invoke(services)
             ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 
+    /// <summary>A duration flag: seconds as a bare number ("10"), or with a unit as Helm charts write them ("10s", "500ms", "2m").</summary>
     private static TimeSpan Seconds(string? value, string flag, TimeSpan fallback)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -109,8 +110,15 @@ public static class WritersServiceCollectionExtensions
             return fallback;
         }
 
-        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 24 * 3600
+        var text = value.Trim();
+        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1.0)
+            : text.EndsWith('m') ? (text[..^1], 60.0)
+            : text.EndsWith('h') ? (text[..^1], 3600.0)
+            : (text, 1.0);
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
+            && amount * unit is var seconds && seconds >= 0 && seconds <= 24 * 3600
             ? TimeSpan.FromSeconds(seconds)
-            : throw new StartupException($"{flag} must be a number of seconds (0 to 86400), not '{value}'");
+            : throw new StartupException($"{flag} must be a duration such as 10, 10s, 500ms or 2m (at most 24h), not '{value}'");
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Plexus.Controller.Cli;
 using Plexus.Controller.Hosting;
 
@@ -25,12 +26,21 @@ public sealed class WriterFlagTests
 
     [Theory]
     [InlineData("Plexus:DrainDelay", "soon", "--drain-delay")]
+    [InlineData("Plexus:DrainDelay", "25h", "--drain-delay")]
     [InlineData("Plexus:ShutdownTimeout", "-1", "--shutdown-timeout")]
     [InlineData("Plexus:PublishService", "no-slash", "--publish-service")]
     [InlineData("Plexus:PublishAddress", "127.0.0.1,not an address", "--publish-address")]
     public void Bad_values_stop_the_start_with_a_message_naming_the_flag(string key, string value, string flag)
     {
         var kubeconfig = Path.GetTempFileName();
+        File.WriteAllText(kubeconfig, """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+            users: [{name: u, user: {token: unused}}]
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            current-context: x
+            """);
         try
         {
             var exception = Assert.Throws<StartupException>(() => PlexusApplication.Create(new Dictionary<string, string?>
@@ -43,6 +53,38 @@ public sealed class WriterFlagTests
         finally
         {
             File.Delete(kubeconfig);
+        }
+    }
+}
+
+public sealed class DurationFlagTests
+{
+    [Theory]
+    [InlineData("10", 10_000)]
+    [InlineData("2.5", 2_500)]
+    [InlineData("10s", 10_000)]
+    [InlineData("500ms", 500)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1h", 3_600_000)]
+    public void Drain_delay_takes_seconds_or_a_unit_as_charts_write_it(string value, int expectedMilliseconds)
+    {
+        var folder = Directory.CreateTempSubdirectory("plexus-duration-").FullName;
+        try
+        {
+            var app = PlexusApplication.Create(new Dictionary<string, string?>
+            {
+                ["Plexus:Manifests"] = folder,
+                ["Plexus:DrainDelay"] = value,
+                ["Plexus:HttpPort"] = "0",
+                ["Plexus:HttpsPort"] = "0",
+                ["Plexus:AdminPort"] = "0",
+            });
+            var drain = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DrainOptions>>().Value;
+            Assert.Equal(TimeSpan.FromMilliseconds(expectedMilliseconds), drain.DrainDelay);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 }
