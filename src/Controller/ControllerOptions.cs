@@ -30,6 +30,15 @@ public sealed class ControllerOptions
     /// <summary>Route to ExternalName Services (off by default: it lets an Ingress author point traffic anywhere DNS resolves).</summary>
     public bool AllowExternalName { get; set; }
 
+    /// <summary>Per-request metrics (requests, durations, upstream failures and connections); off only to measure their cost.</summary>
+    public bool RequestMetrics { get; set; } = true;
+
+    /// <summary>Adds the route's host as a label of the request metrics (one more series per Ingress host).</summary>
+    public bool MetricsPerHost { get; set; }
+
+    /// <summary>One JSON line per request on standard output (off by default: it costs CPU and I/O per request).</summary>
+    public bool AccessLog { get; set; }
+
     public IPAddress ResolveBindAddress()
     {
         if (!string.IsNullOrWhiteSpace(BindAddress))

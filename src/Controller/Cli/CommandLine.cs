@@ -20,6 +20,9 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ["--ingress-class"] = new("IngressClass", false, "NAME IngressClass to serve (default plexus)"),
         ["--watch-namespace"] = new("WatchNamespace", false, "NS watch only this namespace"),
         ["--allow-external-name"] = new("AllowExternalName", true, "  route to ExternalName Services (default false)"),
+        ["--metrics-per-host"] = new("MetricsPerHost", true, "     add the route host as a label of request metrics (default false)"),
+        ["--access-log"] = new("AccessLog", true, "           one JSON line per request on stdout (default false)"),
+        ["--request-metrics"] = new("RequestMetrics", true, "      per-request metrics (default true; false only to measure their cost)"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="CommandLineException"/> with a message for the user on bad input.</summary>
