@@ -14,7 +14,7 @@ SECS=5; OUT=""; PLEXUS_ARGS=""
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) SECS=$2; shift 2;; --out) OUT=$2; shift 2;; --plexus-args) PLEXUS_ARGS=$2; shift 2;;
-    -h|--help) sed -n 2,11p "$0"; exit 0;;
+    -h|--help) sed -n 2,10p "$0"; exit 0;;
     *) echo "unknown argument: $1" >&2; exit 2;;
   esac
 done
