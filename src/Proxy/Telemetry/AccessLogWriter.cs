@@ -20,6 +20,7 @@ public sealed partial class AccessLogWriter : IHostedService
     private readonly Counter _dropped;
     private readonly ILogger<AccessLogWriter> _logger;
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly bool _enabled;
     private Task? _drain;
 
     public AccessLogWriter(IOptions<PlexusTelemetryOptions> options, AccessLogOutput output, IMetricFactory metrics, ILogger<AccessLogWriter> logger)
@@ -33,6 +34,7 @@ public sealed partial class AccessLogWriter : IHostedService
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
+        _enabled = options.Value.AccessLog;
         _output = output.Writer;
         _dropped = metrics.CreateCounter("plexus_access_log_dropped_total", "Access log lines dropped because the output could not keep up.");
         _logger = logger;
@@ -50,8 +52,14 @@ public sealed partial class AccessLogWriter : IHostedService
         return false;
     }
 
+    /// <summary>Starts the writing loop when the access log is on.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!_enabled)
+        {
+            return Task.CompletedTask;
+        }
+
         _drain = Task.Run(DrainAsync, CancellationToken.None);
         return Task.CompletedTask;
     }

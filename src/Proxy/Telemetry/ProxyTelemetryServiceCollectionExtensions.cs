@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -17,9 +16,7 @@ internal static class ProxyTelemetryServiceCollectionExtensions
         services.TryAddSingleton<ProxyRequestMetrics>();
         services.TryAddSingleton(_ => AccessLogOutput.StandardOutput());
         services.TryAddSingleton<AccessLogWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<IOptions<PlexusTelemetryOptions>>().Value.AccessLog
-            ? sp.GetRequiredService<AccessLogWriter>()
-            : (IHostedService)NoHostedService.Instance);
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
         services.TryAddSingleton<UpstreamConnectionMetrics>();
         services.AddHostedService(sp => sp.GetRequiredService<UpstreamConnectionMetrics>());
         services.AddSingleton<ITransformProvider, UpstreamTimingTransformProvider>();
@@ -31,14 +28,5 @@ internal static class ProxyTelemetryServiceCollectionExtensions
                 options.AccessLog ? sp.GetRequiredService<AccessLogWriter>() : null);
         });
         return services;
-    }
-
-    private sealed class NoHostedService : IHostedService
-    {
-        public static NoHostedService Instance { get; } = new();
-
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -9,9 +9,11 @@ namespace Plexus.Proxy.Telemetry;
 
 /// <summary>
 /// Bridges SocketsHttpHandler's <c>http.client.open_connections</c> (Meter "System.Net.Http") into
-/// <c>plexus_upstream_open_connections{address,port,protocol_version,state}</c>. Only that instrument is enabled, so the
-/// handler's per-request instruments stay off. The Meter carries no cluster, so connections are counted per backend
-/// address and port; it sees every outgoing connection of the process (the Kubernetes API server's too).
+/// <c>plexus_upstream_open_connections{server_address,server_port,protocol_version,state}</c>. Only that instrument is
+/// enabled, so the handler's per-request instruments stay off. The Meter carries no cluster, so connections are counted
+/// as the handler reports them: <c>server.address</c> is the request's Host header when one is set (YARP forwards the
+/// client's, so it reads as the Ingress host) and <c>server.port</c> the endpoint port. It sees every outgoing
+/// connection of the process (the Kubernetes API server's too).
 /// </summary>
 internal sealed class UpstreamConnectionMetrics : IHostedService, IDisposable
 {
@@ -29,8 +31,8 @@ internal sealed class UpstreamConnectionMetrics : IHostedService, IDisposable
         _enabled = options.Value.RequestMetrics;
         _open = metrics.CreateGauge(
             "plexus_upstream_open_connections",
-            "Open outgoing HTTP connections by remote address, port, HTTP version (1.1, 2) and state (active, idle).",
-            ["address", "port", "protocol_version", "state"]);
+            "Open outgoing HTTP connections by server address (the Host they were opened for), port, HTTP version (1.1, 2) and state (active, idle).",
+            ["server_address", "server_port", "protocol_version", "state"]);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
