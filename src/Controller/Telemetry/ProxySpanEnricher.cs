@@ -27,6 +27,13 @@ public static class ProxySpanEnricher
         var features = response.HttpContext.Features;
         if (features.Get<IPlexusRouteFeature>() is { } target)
         {
+            if (target.Route is { } route)
+            {
+                // YARP's one catch-all endpoint would name every span "GET /{**plexus-catch-all}"; the Ingress rule says more.
+                activity.SetTag("http.route", route.Path);
+                activity.DisplayName = $"{response.HttpContext.Request.Method} {route.Host}{route.Path}";
+            }
+
             activity.SetTag(Route, target.Route?.Id ?? DefaultBackendRoute);
             activity.SetTag(Cluster, target.Cluster.Id);
             activity.SetTag(UpstreamProtocol, target.EffectiveProtocol.ToWireName());

@@ -100,6 +100,8 @@ public sealed class TelemetryFeaturesEndToEndTests : IAsyncLifetime, IDisposable
         var backendSpan = Assert.Single(_spans.Spans, s => IsTracedServerSpan(s) && s.GetTagItem(ProxySpanEnricher.Cluster) is null);
         Assert.Equal(server.TraceId, backendSpan.TraceId);
         Assert.Equal("store/web:80", server.GetTagItem(ProxySpanEnricher.Cluster));
+        Assert.Equal("GET web.test/", server.DisplayName);
+        Assert.Equal("/", server.GetTagItem("http.route"));
         Assert.Equal("http", server.GetTagItem(ProxySpanEnricher.UpstreamProtocol));
         Assert.False(string.IsNullOrEmpty(server.GetTagItem(ProxySpanEnricher.Route) as string));
         Assert.Equal($"http://127.0.0.1:{_plexus.Backend.Port}", (server.GetTagItem(ProxySpanEnricher.UpstreamAddress) as string)?.TrimEnd('/'));
