@@ -7,6 +7,7 @@ namespace Plexus.Proxy.Telemetry;
 /// <param name="Host">The Host header (HTTP/2: :authority).</param>
 /// <param name="Path">The request path.</param>
 /// <param name="Protocol">The client's protocol, e.g. "HTTP/2".</param>
+/// <param name="Scheme">"https" on the TLS port, "http" on the plain one (h2c included).</param>
 /// <param name="Status">The status code sent.</param>
 /// <param name="DurationMs">Time from receiving the request to the end of the response.</param>
 /// <param name="UpstreamAddress">The backend endpoint the request went to, when it was forwarded.</param>
@@ -23,6 +24,7 @@ public sealed record AccessLogEntry(
     string? Host,
     string? Path,
     string Protocol,
+    string Scheme,
     int Status,
     double DurationMs,
     string? UpstreamAddress,

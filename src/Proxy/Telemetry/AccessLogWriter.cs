@@ -113,6 +113,7 @@ public sealed partial class AccessLogWriter : IHostedService
             WriteIfSet(json, "host", entry.Host);
             WriteIfSet(json, "path", entry.Path);
             json.WriteString("protocol", entry.Protocol);
+            json.WriteString("scheme", entry.Scheme);
             json.WriteNumber("status", entry.Status);
             json.WriteNumber("duration_ms", Math.Round(entry.DurationMs, 3));
             WriteIfSet(json, "upstream_address", entry.UpstreamAddress);

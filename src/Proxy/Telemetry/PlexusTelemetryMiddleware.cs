@@ -66,6 +66,7 @@ internal sealed class PlexusTelemetryMiddleware(ProxyRequestMetrics? metrics, Ac
                 request.Host.Value,
                 request.Path.Value,
                 request.Protocol,
+                request.Scheme,
                 status,
                 elapsed.TotalMilliseconds,
                 context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.Model.Config.Address,

@@ -68,6 +68,7 @@ public sealed class TelemetryFeaturesEndToEndTests : IAsyncLifetime, IDisposable
         Assert.Equal("GET", ok.GetProperty("method").GetString());
         Assert.Equal("web.test", ok.GetProperty("host").GetString());
         Assert.Equal("HTTP/1.1", ok.GetProperty("protocol").GetString());
+        Assert.Equal("http", ok.GetProperty("scheme").GetString());
         Assert.Equal(200, ok.GetProperty("status").GetInt32());
         Assert.Equal("127.0.0.1", ok.GetProperty("client").GetString());
         Assert.Equal($"http://127.0.0.1:{_plexus.Backend.Port}", ok.GetProperty("upstream_address").GetString()!.TrimEnd('/'));

@@ -18,6 +18,7 @@ public sealed class AccessLogWriterTests : IDisposable
         "shop.test",
         "/cart \"quoted\"",
         "HTTP/2",
+        "http",
         200,
         1.23456,
         "http://127.0.0.1:8080/",
@@ -46,6 +47,7 @@ public sealed class AccessLogWriterTests : IDisposable
         Assert.Equal("127.0.0.1", json.GetProperty("client").GetString());
         Assert.Equal("/cart \"quoted\"", json.GetProperty("path").GetString());
         Assert.Equal("HTTP/2", json.GetProperty("protocol").GetString());
+        Assert.Equal("http", json.GetProperty("scheme").GetString());
         Assert.Equal(200, json.GetProperty("status").GetInt32());
         Assert.Equal(1.235, json.GetProperty("duration_ms").GetDouble());
         Assert.Equal("h2c", json.GetProperty("upstream_protocol").GetString());
