@@ -43,7 +43,6 @@ internal sealed class PlexusTelemetryMiddleware(ProxyRequestMetrics? metrics, Ac
         if (metrics is not null)
         {
             var series = metrics.For(target);
-            series.RequestCompleted(RequestLabels.MethodIndex(context.Request.Method), RequestLabels.StatusClassIndex(status), elapsed.TotalSeconds);
             if (telemetry.UpstreamSeconds is { } upstream)
             {
                 series.UpstreamAnswered(upstream);
@@ -53,6 +52,9 @@ internal sealed class PlexusTelemetryMiddleware(ProxyRequestMetrics? metrics, Ac
             {
                 series.UpstreamFailed(failureClass);
             }
+
+            // Last, so that a reader who sees the request counted sees everything else about it too.
+            series.RequestCompleted(RequestLabels.MethodIndex(context.Request.Method), RequestLabels.StatusClassIndex(status), elapsed.TotalSeconds);
         }
 
         if (accessLog is not null)

@@ -47,8 +47,8 @@ internal sealed class RouteMetrics
     public void RequestCompleted(int methodIndex, int statusClassIndex, double seconds)
     {
         var slot = (methodIndex * RequestLabels.StatusClasses.Length) + statusClassIndex;
-        (_requests[slot] ??= _metrics.Requests.WithLabels(RequestLabelValues(methodIndex, statusClassIndex))).Inc();
         (_durations[slot] ??= _metrics.RequestDuration.WithLabels(RequestLabelValues(methodIndex, statusClassIndex))).Observe(seconds);
+        (_requests[slot] ??= _metrics.Requests.WithLabels(RequestLabelValues(methodIndex, statusClassIndex))).Inc();
     }
 
     public void UpstreamAnswered(double seconds) =>
