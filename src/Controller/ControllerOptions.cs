@@ -51,6 +51,15 @@ public sealed class ControllerOptions
     /// <summary>Seconds in-flight requests and streams get to complete after the drain delay (null: 30).</summary>
     public string? ShutdownTimeout { get; set; }
 
+    /// <summary>Per-request metrics (requests, durations, upstream failures and connections); off only to measure their cost.</summary>
+    public bool RequestMetrics { get; set; } = true;
+
+    /// <summary>Adds the route's host as a label of the request metrics (one more series per Ingress host).</summary>
+    public bool MetricsPerHost { get; set; }
+
+    /// <summary>One JSON line per request on standard output (off by default: it costs CPU and I/O per request).</summary>
+    public bool AccessLog { get; set; }
+
     public IPAddress ResolveBindAddress()
     {
         if (!string.IsNullOrWhiteSpace(BindAddress))

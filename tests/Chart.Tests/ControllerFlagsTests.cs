@@ -11,7 +11,6 @@ public class ControllerFlagsTests
     /// </summary>
     private static readonly HashSet<string> Pending = new(StringComparer.Ordinal)
     {
-        "--metrics-per-host",
         "--default-ssl-certificate",
     };
 

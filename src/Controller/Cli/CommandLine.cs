@@ -25,8 +25,11 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ["--update-status-on-shutdown"] = new("UpdateStatusOnShutdown", true, " clear our Ingresses' status when the leader stops (default false)"),
         ["--election-namespace"] = new("ElectionNamespace", false, "NS namespace of the leader Lease (default: POD_NAMESPACE)"),
         ["--election-id"] = new("ElectionId", false, "NAME   name of the leader Lease (default plexus-ingress-leader)"),
-        ["--drain-delay"] = new("DrainDelay", false, "SECONDS  keep serving after SIGTERM while /readyz is 503 (default 5)"),
-        ["--shutdown-timeout"] = new("ShutdownTimeout", false, "SECONDS in-flight requests may take after the drain delay (default 30)"),
+        ["--drain-delay"] = new("DrainDelay", false, "DURATION keep serving after SIGTERM while /readyz is 503 (default 5s)"),
+        ["--shutdown-timeout"] = new("ShutdownTimeout", false, "DURATION in-flight requests may take after the drain delay (default 30s)"),
+        ["--metrics-per-host"] = new("MetricsPerHost", true, "     add the route host as a label of request metrics (default false)"),
+        ["--access-log"] = new("AccessLog", true, "           one JSON line per request on stdout (default false)"),
+        ["--request-metrics"] = new("RequestMetrics", true, "      per-request metrics (default true; false only to measure their cost)"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="CommandLineException"/> with a message for the user on bad input.</summary>

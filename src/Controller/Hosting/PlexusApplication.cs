@@ -8,6 +8,7 @@ using Plexus.Controller.Runtime;
 using Plexus.Controller.Sources.Kubernetes;
 using Plexus.Controller.Sources.Manifests;
 using Plexus.Controller.Store;
+using Plexus.Controller.Telemetry;
 using Plexus.Controller.Translation;
 using Plexus.Proxy.Hosting;
 using Plexus.Proxy.Listeners;
@@ -44,6 +45,7 @@ public static class PlexusApplication
         builder.Services.AddSingleton(_ => new CertificateTable(SelfSignedCertificate.Create()));
         builder.Services.AddSingleton<PlexusEndpoints>();
         builder.Services.AddResourceStore();
+        builder.Services.AddPlexusTelemetry(builder.Configuration, options);
         builder.Services.AddPlexusProxy();
         builder.Services.AddProtocolProbing(builder.Configuration.GetSection(ProbeSchedulerOptions.SectionName));
         builder.Services.AddHostedService<SnapshotPipeline>();

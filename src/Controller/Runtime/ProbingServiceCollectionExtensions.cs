@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Plexus.Proxy.Probing;
+using Plexus.Proxy.Telemetry;
 
 namespace Plexus.Controller.Runtime;
 
@@ -16,7 +17,7 @@ public static class ProbingServiceCollectionExtensions
         services.Configure<ProbeSchedulerOptions>(section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IProtocolProber>(sp => new ProtocolProber(sp.GetRequiredService<IOptions<ProbeOptions>>().Value));
-        services.TryAddSingleton<PlexusMetrics>();
+        services.AddPlexusMetricsRegistry();
         services.TryAddSingleton<ProtocolVerdictMetrics>();
         services.TryAddSingleton<ProbeScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<ProbeScheduler>());

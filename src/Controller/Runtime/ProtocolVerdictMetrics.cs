@@ -18,10 +18,10 @@ public sealed class ProtocolVerdictMetrics
     private readonly Gauge _verdicts;
     private HashSet<PortLabels> _series = [];
 
-    public ProtocolVerdictMetrics(PlexusMetrics metrics)
+    public ProtocolVerdictMetrics(IMetricFactory metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        _verdicts = metrics.Factory.CreateGauge(
+        _verdicts = metrics.CreateGauge(
             Name,
             "Endpoints of a backend Service port by protocol verdict under the declared protocol.",
             new GaugeConfiguration { LabelNames = ["namespace", "service", "port", "declared", "verdict"] });

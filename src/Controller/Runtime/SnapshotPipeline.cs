@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Plexus.Controller.Store;
+using Plexus.Controller.Telemetry;
 using Plexus.Controller.Translation;
 using Plexus.Proxy;
 using Plexus.Proxy.Listeners;
@@ -22,6 +23,7 @@ public sealed partial class SnapshotPipeline(
     CertificateTable certificateTable,
     ProbeScheduler probes,
     ProtocolVerdictMetrics verdictMetrics,
+    ControlPlaneMetrics metrics,
     IOptions<TranslatorOptions> options,
     IOptions<ProbeSchedulerOptions> probeOptions,
     ILogger<SnapshotPipeline> logger) : BackgroundService
@@ -70,6 +72,7 @@ public sealed partial class SnapshotPipeline(
     {
         var started = Stopwatch.GetTimestamp();
         var version = _version + 1;
+        var kind = _applied is not null && changes.IsEndpointOnly ? "endpoints" : "full";
         TranslationResult next;
         try
         {
@@ -83,6 +86,7 @@ public sealed partial class SnapshotPipeline(
         {
             _version = version;
             LogBuildFailed(exception, version);
+            metrics.SnapshotFailed(kind, Stopwatch.GetElapsedTime(started), SnapshotBuildResult.BuildError);
             return;
         }
 
@@ -100,7 +104,7 @@ public sealed partial class SnapshotPipeline(
             next = Translator.UpdateVerdicts(next, probes.Current, version);
         }
 
-        await ApplyAsync(next, changes.IsEndpointOnly ? "endpoints" : "full", started, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(next, kind, started, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ApplyVerdictsAsync(CancellationToken cancellationToken)
@@ -128,6 +132,7 @@ public sealed partial class SnapshotPipeline(
         if (!result.Applied)
         {
             LogRejected(version, string.Join("; ", result.Errors));
+            metrics.SnapshotFailed(kind, Stopwatch.GetElapsedTime(started), SnapshotBuildResult.Rejected);
             return;
         }
 
@@ -141,6 +146,7 @@ public sealed partial class SnapshotPipeline(
         _applied = next;
         verdictMetrics.Update(next.Snapshot);
         var snapshot = next.Snapshot;
+        metrics.SnapshotApplied(kind, Stopwatch.GetElapsedTime(started), snapshot);
         LogApplied(version, kind, snapshot.Routes.Length, snapshot.Clusters.Length,
             snapshot.Diagnostics.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (!readiness.HasSynced)

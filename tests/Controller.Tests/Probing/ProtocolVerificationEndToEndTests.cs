@@ -196,7 +196,7 @@ public sealed class ProtocolVerificationEndToEndTests : IAsyncLifetime, IDisposa
     private async Task<string> MetricsTextAsync()
     {
         using var stream = new MemoryStream();
-        await _app!.Services.GetRequiredService<PlexusMetrics>().Registry.CollectAndExportAsTextAsync(stream);
+        await _app!.Services.GetRequiredService<Prometheus.CollectorRegistry>().CollectAndExportAsTextAsync(stream);
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 

@@ -10,6 +10,8 @@ using Plexus.Proxy;
 using Plexus.Proxy.Listeners;
 using Plexus.Proxy.Model;
 using Plexus.Testing;
+using Prometheus;
+using Plexus.Controller.Telemetry;
 
 namespace Plexus.Controller.Tests.Probing;
 
@@ -22,7 +24,7 @@ public sealed class SnapshotPipelineProbingTests : IAsyncLifetime, IDisposable
     private readonly ResourceStore _store = new(Options.Create(new ResourceStoreOptions { QuietWindow = TimeSpan.Zero, MaxDelay = TimeSpan.Zero }), TimeProvider.System);
     private readonly ScriptedProber _prober = new();
     private readonly RecordingProxy _proxy = new();
-    private readonly PlexusMetrics _metrics = new();
+    private readonly IMetricFactory _metrics = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
     private ProbeScheduler _scheduler = null!;
     private SnapshotPipeline _pipeline = null!;
 
@@ -88,6 +90,7 @@ public sealed class SnapshotPipelineProbingTests : IAsyncLifetime, IDisposable
             new CertificateTable(SelfSignedCertificate.Create()),
             _scheduler,
             new ProtocolVerdictMetrics(_metrics),
+            new ControlPlaneMetrics(_metrics, TimeProvider.System),
             Options.Create(new TranslatorOptions()),
             probeOptions,
             NullLogger<SnapshotPipeline>.Instance);
