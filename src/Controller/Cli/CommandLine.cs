@@ -19,6 +19,7 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ["--bind-address"] = new("BindAddress", false, "IP  listen address (default: all; 127.0.0.1 with --manifests)"),
         ["--ingress-class"] = new("IngressClass", false, "NAME IngressClass to serve (default plexus)"),
         ["--watch-namespace"] = new("WatchNamespace", false, "NS watch only this namespace"),
+        ["--default-ssl-certificate"] = new("DefaultSslCertificate", false, "NS/NAME TLS Secret served when no host matches (default: self-signed)"),
         ["--allow-external-name"] = new("AllowExternalName", true, "  route to ExternalName Services (default false)"),
         ["--publish-service"] = new("PublishService", false, "NS/NAME write this Service's load-balancer addresses into our Ingresses' status"),
         ["--publish-address"] = new("PublishAddress", false, "A[,A] write these IPs or host names into our Ingresses' status"),
