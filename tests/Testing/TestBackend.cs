@@ -75,6 +75,23 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>The requests seen for <paramref name="path"/>.</summary>
     public IReadOnlyList<SeenRequest> RequestsFor(string path) => [.. _requests.Where(r => r.Path == path)];
 
+    /// <summary>
+    /// A client that talks to this backend directly with its natural protocol: HTTP/1.1, h2c prior knowledge, or TLS
+    /// (any certificate accepted) with ALPN per kind. The caller disposes it.
+    /// </summary>
+    public HttpClient CreateClient()
+    {
+        var handler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false };
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        var http2 = Kind is TestBackendKind.H2c or TestBackendKind.TlsH2 or TestBackendKind.TlsHttp1AndHttp2;
+        return new HttpClient(handler)
+        {
+            BaseAddress = BaseAddress,
+            DefaultRequestVersion = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
+            DefaultVersionPolicy = Kind == TestBackendKind.TlsHttp1AndHttp2 ? HttpVersionPolicy.RequestVersionOrLower : HttpVersionPolicy.RequestVersionExact,
+        };
+    }
+
     public static async Task<TestBackend> StartAsync(TestBackendKind kind, TestBackendOptions? options = null, CancellationToken ct = default)
     {
         options ??= new TestBackendOptions();

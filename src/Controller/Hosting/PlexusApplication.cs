@@ -1,5 +1,7 @@
 using k8s;
+using k8s.Exceptions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using Plexus.Controller.Admin;
 using Plexus.Controller.Runtime;
@@ -24,6 +26,9 @@ public static class PlexusApplication
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        // Lowest-priority defaults: per-request Information logs of Kestrel, hosting and YARP cost more than the
+        // proxying itself; an operator can still turn them on (Logging__LogLevel__Yarp=Information).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietFrameworkLogs });
         builder.Configuration.AddInMemoryCollection(settings);
         var options = builder.Configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
         Validate(options);
@@ -80,6 +85,14 @@ public static class PlexusApplication
         return app;
     }
 
+    private static readonly Dictionary<string, string?> QuietFrameworkLogs = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        ["Logging:LogLevel:Yarp"] = "Warning",
+    };
+
     private static void AddSource(IServiceCollection services, ConfigurationManager configuration, ControllerOptions options)
     {
         if (options.Manifests is not null)
@@ -102,9 +115,21 @@ public static class PlexusApplication
             throw new StartupException($"--manifests: folder '{options.Manifests}' does not exist");
         }
 
-        if (options.Kubeconfig is not null && !File.Exists(options.Kubeconfig))
+        if (options.Kubeconfig is not null)
         {
-            throw new StartupException($"--kubeconfig: file '{options.Kubeconfig}' does not exist");
+            if (!File.Exists(options.Kubeconfig))
+            {
+                throw new StartupException($"--kubeconfig: file '{options.Kubeconfig}' does not exist");
+            }
+
+            try
+            {
+                _ = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+            }
+            catch (KubeConfigException exception)
+            {
+                throw new StartupException($"--kubeconfig: '{options.Kubeconfig}' cannot be used: {exception.Message}", exception);
+            }
         }
 
         if (options.Manifests is null && options.Kubeconfig is null && !KubernetesClientConfiguration.IsInCluster())

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Plexus.Proxy.Model;
 
 namespace Plexus.Proxy.Forwarding;
 
@@ -16,5 +17,18 @@ internal static class PlexusErrorResponse
         response.Headers.CacheControl = "no-store";
         response.ContentType = "text/plain; charset=utf-8";
         return response.WriteAsync(body, context.RequestAborted);
+    }
+
+    /// <summary>The body of an upstream failure: what happened, the cluster and its declared protocol.</summary>
+    public static string UpstreamBody(IPlexusRouteFeature? route, string failureName, string detail)
+    {
+        if (route is null)
+        {
+            return $"Plexus: {failureName}: {detail}\n";
+        }
+
+        var declared = route.Cluster.Protocol.ToWireName();
+        var speaking = route.Cluster.Protocol == route.EffectiveProtocol ? string.Empty : $" (speaking {route.EffectiveProtocol.ToWireName()})";
+        return $"Plexus: {failureName}: {detail}\ncluster: {route.Cluster.Id}\ndeclared protocol: {declared}{speaking}\n";
     }
 }

@@ -8,5 +8,4 @@ internal static class PlexusMetadata
     public const string TlsVerify = "plexus.tls.verify";
     public const string TlsCaBundle = "plexus.tls.ca";
     public const string TlsServerName = "plexus.tls.servername";
-    public const string VerdictReason = "plexus.verdict";
 }

@@ -30,6 +30,12 @@ internal sealed class PlexusRoutingMiddleware(RoutingStateHolder state)
                 $"Plexus: cluster {target.Cluster.Id} has no ready endpoints\n");
         }
 
+        if (target.RefusalReason is { } reason)
+        {
+            var failure = new UpstreamFailure(UpstreamFailureClass.ProtocolMismatch, reason);
+            return PlexusErrorResponse.WriteAsync(context, failure.StatusCode, failure.Name, PlexusErrorResponse.UpstreamBody(target, failure.Name, reason));
+        }
+
         context.ReassignProxyRequest(target.YarpCluster);
         return next(context);
     }

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Plexus.Proxy.Model;
 using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Model;
 
 namespace Plexus.Proxy.Forwarding;
 
@@ -10,8 +9,10 @@ namespace Plexus.Proxy.Forwarding;
 /// Wraps forwarding: when YARP could not reach or understand the backend and nothing was sent to the client yet, answers
 /// with an explicit error naming the cluster, its protocol and the failure class.
 /// </summary>
-internal sealed class PlexusUpstreamErrorMiddleware(ILogger<PlexusUpstreamErrorMiddleware> logger)
+internal sealed class PlexusUpstreamErrorMiddleware(ILogger<PlexusUpstreamErrorMiddleware> logger, TimeProvider time)
 {
+    private readonly FailureLogThrottle _throttle = new(time, TimeSpan.FromSeconds(10));
+
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         await next(context);
@@ -26,36 +27,24 @@ internal sealed class PlexusUpstreamErrorMiddleware(ILogger<PlexusUpstreamErrorM
         var protocol = route?.EffectiveProtocol ?? BackendProtocol.Http;
         var failure = UpstreamFailureClassifier.Classify(error.Error, error.Exception, protocol);
         var clusterId = route?.Cluster.Id ?? "(none)";
-        logger.LogWarning(
-            error.Exception,
-            "Forwarding to cluster {Cluster} ({Protocol}) failed: {FailureClass} ({ForwarderError})",
-            clusterId,
-            protocol.ToWireName(),
-            failure.Name,
-            error.Error);
+        if (_throttle.ShouldLog(clusterId, failure.Class, out var suppressed))
+        {
+            logger.LogWarning(
+                error.Exception,
+                "Forwarding to cluster {Cluster} ({Protocol}) failed: {FailureClass} ({ForwarderError}); {Suppressed} similar failures not logged since the last entry",
+                clusterId,
+                protocol.ToWireName(),
+                failure.Name,
+                error.Error,
+                suppressed);
+        }
 
         if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
         {
             return;
         }
 
-        var body = BuildBody(context, route, failure);
+        var body = PlexusErrorResponse.UpstreamBody(route, failure.Name, failure.Detail);
         await PlexusErrorResponse.WriteAsync(context, failure.StatusCode, failure.Name, body);
-    }
-
-    private static string BuildBody(HttpContext context, IPlexusRouteFeature? route, UpstreamFailure failure)
-    {
-        if (route is null)
-        {
-            return $"Plexus: {failure.Name}: {failure.Detail}\n";
-        }
-
-        var declared = route.Cluster.Protocol.ToWireName();
-        var speaking = route.Cluster.Protocol == route.EffectiveProtocol ? string.Empty : $" (speaking {route.EffectiveProtocol.ToWireName()})";
-        var verdict = context.GetReverseProxyFeature().ProxiedDestination?.Model.Config.Metadata is { } metadata
-            && metadata.TryGetValue(PlexusMetadata.VerdictReason, out var reason)
-                ? $"\nprobe verdict: {reason}"
-                : string.Empty;
-        return $"Plexus: {failure.Name}: {failure.Detail}\ncluster: {route.Cluster.Id}\ndeclared protocol: {declared}{speaking}{verdict}\n";
     }
 }

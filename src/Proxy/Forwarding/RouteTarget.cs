@@ -19,4 +19,7 @@ internal sealed class RouteTarget(ProxyRoute? route, ProxyCluster cluster, Backe
     public BackendClientSettings Settings { get; } = settings;
 
     public ClusterState YarpCluster { get; } = yarpCluster;
+
+    /// <summary>Set when every endpoint failed the protocol probe: the proxy answers 502 itself instead of forwarding.</summary>
+    public string? RefusalReason { get; } = TrafficEndpoints.RefusalReason(cluster);
 }

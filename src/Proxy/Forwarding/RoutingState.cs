@@ -4,10 +4,10 @@ using Plexus.Proxy.Routing;
 namespace Plexus.Proxy.Forwarding;
 
 /// <summary>Everything a request needs to find its target, built from one snapshot and swapped whole.</summary>
-internal sealed class RoutingState(ProxySnapshot snapshot, RouteTable<RouteTarget> routes, RouteTarget? fallback, IReadOnlySet<string> yarpClusterIds)
+internal sealed class RoutingState(ProxySnapshot snapshot, RouteTable<RouteTarget> routes, RouteTarget? fallback)
 {
     public static RoutingState Empty { get; } =
-        new(ProxySnapshot.Empty, RouteTable<RouteTarget>.Empty, null, new HashSet<string>());
+        new(ProxySnapshot.Empty, RouteTable<RouteTarget>.Empty, null);
 
     public ProxySnapshot Snapshot { get; } = snapshot;
 
@@ -15,9 +15,6 @@ internal sealed class RoutingState(ProxySnapshot snapshot, RouteTable<RouteTarge
 
     /// <summary>The default backend, when the snapshot has one.</summary>
     public RouteTarget? Fallback { get; } = fallback;
-
-    /// <summary>The YARP clusters this state forwards to; they must stay published while it is live.</summary>
-    public IReadOnlySet<string> YarpClusterIds { get; } = yarpClusterIds;
 
     public RouteTarget? Match(ReadOnlySpan<char> host, ReadOnlySpan<char> path) => Routes.Match(host, path) ?? Fallback;
 }

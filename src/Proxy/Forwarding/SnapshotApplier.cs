@@ -24,6 +24,9 @@ internal sealed class SnapshotApplier(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly PlexusProxyOptions _options = options.Value;
 
+    // The clusters the live routing state forwards to, as last published; guarded by _gate.
+    private IReadOnlyList<ClusterConfig> _published = [];
+
     public ProxySnapshot Current => state.Current.Snapshot;
 
     public async ValueTask<SnapshotApplyResult> ApplyAsync(ProxySnapshot snapshot, CancellationToken ct)
@@ -57,19 +60,26 @@ internal sealed class SnapshotApplier(
             return SnapshotApplyResult.Rejected(["the proxy is not mapped yet: call MapPlexusProxy before applying snapshots"]);
         }
 
-        var live = state.Current;
         var plan = ClusterPlan.For(snapshot, _options.DefaultRequestTimeout);
 
         // Phase 1: the new clusters next to those the live state still forwards to.
-        var liveClusters = configProvider.GetConfig().Clusters
-            .Where(c => live.YarpClusterIds.Contains(c.ClusterId) && !plan.Configs.ContainsKey(c.ClusterId));
-        configProvider.Publish([.. plan.Configs.Values, .. liveClusters]);
+        configProvider.Publish([.. plan.Configs.Values, .. _published.Where(c => !plan.Configs.ContainsKey(c.ClusterId))]);
 
-        var resolved = await WaitForClustersAsync(plan, ct);
+        Dictionary<string, ClusterState>? resolved;
+        try
+        {
+            resolved = await WaitForClustersAsync(plan, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            configProvider.Publish(_published);
+            throw;
+        }
+
         if (resolved is null)
         {
             // YARP did not take the configuration (it logs why); keep serving what runs.
-            configProvider.Publish(configProvider.GetConfig().Clusters.Where(c => live.YarpClusterIds.Contains(c.ClusterId)));
+            configProvider.Publish(_published);
             var error = $"the proxy did not apply the clusters of snapshot {snapshot.Version} within {_options.ApplyTimeout}";
             logger.LogError("Snapshot {Version} not applied: {Error}", snapshot.Version, error);
             return SnapshotApplyResult.Rejected([error]);
@@ -86,10 +96,11 @@ internal sealed class SnapshotApplier(
         var fallback = snapshot.DefaultClusterId is { } defaultId ? Target(null, clustersById[defaultId]) : null;
 
         // The swap: one volatile write.
-        state.Current = new RoutingState(snapshot, table, fallback, plan.Configs.Keys.ToHashSet(StringComparer.Ordinal));
+        state.Current = new RoutingState(snapshot, table, fallback);
 
         // Phase 2: drop the clusters only the previous state used.
-        configProvider.Publish(plan.Configs.Values);
+        _published = [.. plan.Configs.Values];
+        configProvider.Publish(_published);
         logger.LogInformation(
             "Applied snapshot {Version}: {Routes} routes, {Clusters} clusters",
             snapshot.Version,

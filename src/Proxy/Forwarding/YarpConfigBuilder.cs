@@ -40,15 +40,9 @@ public static class YarpConfigBuilder
         ArgumentNullException.ThrowIfNull(settings);
 
         var destinations = new Dictionary<string, DestinationConfig>(StringComparer.OrdinalIgnoreCase);
-        foreach (var endpoint in cluster.Endpoints)
+        foreach (var endpoint in TrafficEndpoints.Of(cluster))
         {
-            destinations[endpoint.Authority] = new DestinationConfig
-            {
-                Address = $"{settings.Scheme}://{endpoint.Authority}",
-                Metadata = endpoint.Verdict is { Kind: VerdictKind.Mismatch, Reason: { } reason }
-                    ? new Dictionary<string, string> { [PlexusMetadata.VerdictReason] = reason }
-                    : null,
-            };
+            destinations[endpoint.Authority] = new DestinationConfig { Address = $"{settings.Scheme}://{endpoint.Authority}" };
         }
 
         var metadata = new Dictionary<string, string>

@@ -18,12 +18,26 @@ public static class PlexusProxyServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        options
+            .Validate(o => o.DefaultRequestTimeout > TimeSpan.Zero, "DefaultRequestTimeout must be positive")
+            .Validate(o => o.ConnectTimeout > TimeSpan.Zero, "ConnectTimeout must be positive")
+            .Validate(o => o.PooledConnectionIdleTimeout > TimeSpan.Zero, "PooledConnectionIdleTimeout must be positive")
+            .Validate(o => o.ApplyTimeout > TimeSpan.Zero, "ApplyTimeout must be positive")
+            .ValidateOnStart();
+
+        // Registering twice would give YARP two providers publishing the same clusters.
+        if (services.Any(d => d.ServiceType == typeof(PlexusProxyConfigProvider)))
+        {
+            return services;
+        }
+
         services.AddReverseProxy();
         services.RemoveAll<IForwarderHttpClientFactory>();
         services.AddSingleton<IForwarderHttpClientFactory, PlexusHttpClientFactory>();
 
-        services.TryAddSingleton<PlexusProxyConfigProvider>();
+        services.AddSingleton<PlexusProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<PlexusProxyConfigProvider>());
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RoutingStateHolder>();
         services.TryAddSingleton<PlexusRoutingMiddleware>();
         services.TryAddSingleton<PlexusUpstreamErrorMiddleware>();

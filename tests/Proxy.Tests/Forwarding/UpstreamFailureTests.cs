@@ -102,22 +102,48 @@ public sealed class UpstreamFailureTests(ForwardingFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Error_body_carries_the_probe_verdict_of_a_mismatched_endpoint()
+    public async Task Cluster_whose_every_endpoint_failed_the_probe_is_answered_502_without_forwarding()
     {
         var backend = fixture[TestBackendKind.Http1];
         var verdict = new ProtocolVerdict(VerdictKind.Mismatch, BackendProtocol.Http, "answered the h2c preface with HTTP/1.1 400");
         var cluster = new ProxyCluster("default/web:80", BackendProtocol.H2c, [new BackendEndpoint(backend.Host, backend.Port, verdict)]);
+        var path = $"/refused/{Guid.NewGuid():N}";
 
-        var body = await AssertFailureAsync(cluster, ClientKind.Http1, 502, "protocol-mismatch", "h2c");
+        var body = await AssertFailureAsync(cluster, ClientKind.Http1, 502, "protocol-mismatch", "h2c", path);
 
         Assert.Contains("answered the h2c preface with HTTP/1.1 400", body, StringComparison.Ordinal);
+        Assert.Empty(backend.RequestsFor(path));
     }
 
-    private async Task<string> AssertFailureAsync(ProxyCluster cluster, ClientKind client, int status, string failureClass, string protocol)
+    [Fact]
+    public async Task Endpoints_that_failed_the_probe_get_no_traffic()
+    {
+        var http1 = fixture[TestBackendKind.Http1];
+        var h2c = fixture[TestBackendKind.H2c];
+        var cluster = new ProxyCluster("default/mixed:80", BackendProtocol.H2c,
+        [
+            new BackendEndpoint(http1.Host, http1.Port, new ProtocolVerdict(VerdictKind.Mismatch, BackendProtocol.Http, "speaks HTTP/1.1 only")),
+            new BackendEndpoint(h2c.Host, h2c.Port, new ProtocolVerdict(VerdictKind.Verified, BackendProtocol.H2c)),
+        ]);
+        await fixture.Proxy.ApplyAsync(CatchAll(cluster.Id), [cluster]);
+        var client = fixture.Proxy.CreateClient(ClientKind.Http1);
+        var path = $"/mixed/{Guid.NewGuid():N}";
+
+        for (var i = 0; i < 8; i++)
+        {
+            using var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(8, h2c.RequestsFor(path).Count);
+        Assert.Empty(http1.RequestsFor(path));
+    }
+
+    private async Task<string> AssertFailureAsync(ProxyCluster cluster, ClientKind client, int status, string failureClass, string protocol, string path = "/fail")
     {
         await fixture.Proxy.ApplyAsync(CatchAll(cluster.Id), [cluster]);
 
-        using var response = await fixture.Proxy.CreateClient(client).GetAsync("/fail");
+        using var response = await fixture.Proxy.CreateClient(client).GetAsync(path);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.True((HttpStatusCode)status == response.StatusCode, $"{(int)response.StatusCode}: {body}");

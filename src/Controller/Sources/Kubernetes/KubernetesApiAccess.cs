@@ -34,13 +34,14 @@ public static class KubernetesApiAccess
     public static ImmutableArray<ApiAccess> Required { get; } =
     [
         // Read by KubernetesSource now. Secrets are read only with fieldSelector type=kubernetes.io/tls, but RBAC
-        // cannot express a field selector: the rule covers all secrets in scope.
-        new("networking.k8s.io", "ingresses", ["list", "watch"], ApiAccessUser.Source),
-        new("networking.k8s.io", "ingressclasses", ["list", "watch"], ApiAccessUser.Source),
-        new("", "services", ["list", "watch"], ApiAccessUser.Source),
-        new("discovery.k8s.io", "endpointslices", ["list", "watch"], ApiAccessUser.Source),
-        new("", "secrets", ["list", "watch"], ApiAccessUser.Source),
-        new("", "pods", ["list", "watch"], ApiAccessUser.Source),
+        // cannot express a field selector: the rule covers all secrets in scope. The source lists and watches;
+        // "get" is granted too (issue 6: get/list/watch on every kind read) so single reads need no RBAC change.
+        new("networking.k8s.io", "ingresses", ["get", "list", "watch"], ApiAccessUser.Source),
+        new("networking.k8s.io", "ingressclasses", ["get", "list", "watch"], ApiAccessUser.Source),
+        new("", "services", ["get", "list", "watch"], ApiAccessUser.Source),
+        new("discovery.k8s.io", "endpointslices", ["get", "list", "watch"], ApiAccessUser.Source),
+        new("", "secrets", ["get", "list", "watch"], ApiAccessUser.Source),
+        new("", "pods", ["get", "list", "watch"], ApiAccessUser.Source),
 
         // Used by later parts (status writer, event recorder, leader election), not called yet.
         new("networking.k8s.io", "ingresses", ["get"], ApiAccessUser.StatusWriter),

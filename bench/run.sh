@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Data-plane benchmark on loopback (not a test): one backend (bench/Backend: 100-byte answer over HTTP/1.1 and h2c,
+# gRPC Echo.Say on h2c) and Plexus in local mode in front of it. For each case it measures the load sent straight
+# to the backend and through Plexus, and prints requests/s, p99 latency and the ratio to direct.
+#
+# usage: bench/run.sh [--seconds N] [--out FILE] [--plexus-args "..."]
+# CPU layout: load generator on CPU 0; backend and Plexus share CPU 1 (as shared/bench/peers.sh does).
+# Needs wrk and h2load (Debian: wrk nghttp2-client); installs them when missing. Touches only 127.0.0.1:18401-18412.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=5; OUT=""; PLEXUS_ARGS=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --seconds) SECS=$2; shift 2;; --out) OUT=$2; shift 2;; --plexus-args) PLEXUS_ARGS=$2; shift 2;;
+    -h|--help) sed -n 2,9p "$0"; exit 0;;
+    *) echo "unknown argument: $1" >&2; exit 2;;
+  esac
+done
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! need h2load; then
+  export DEBIAN_FRONTEND=noninteractive
+  (apt-get update -qq && apt-get install -y -qq wrk nghttp2-client) >/dev/null || { echo "cannot install wrk and h2load" >&2; exit 2; }
+fi
+
+W=$(mktemp -d -t plexus-bench.XXXXXX); PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$W"; }
+trap cleanup EXIT
+LOADCPU=0; SRVCPU=$(( $(nproc) > 1 ? 1 : 0 ))
+wait_port() { local i=0; while [ $i -lt 600 ]; do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; i=$((i+1)); done; echo "port $1 never opened" >&2; return 1; }
+
+dotnet publish -c Release -v quiet -nologo bench/Backend/Plexus.Bench.Backend.csproj -o "$W/backend" >/dev/null
+dotnet publish -c Release -v quiet -nologo src/Controller/Plexus.Controller.csproj -o "$W/plexus" >/dev/null
+
+mkdir -p "$W/manifests"
+cat > "$W/manifests/bench.yaml" <<'YAML'
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: plexus}
+spec: {controller: plexus.dev/ingress-controller}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: be-h1, namespace: bench, annotations: {plexus.dev/backend-protocol: http}}
+spec: {ports: [{name: web, port: 80, targetPort: 18401}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: be-h1-1, namespace: bench, labels: {kubernetes.io/service-name: be-h1}}
+addressType: IPv4
+ports: [{name: web, port: 18401, protocol: TCP}]
+endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: be-h2c, namespace: bench, annotations: {plexus.dev/backend-protocol: h2c}}
+spec: {ports: [{name: grpc, port: 80, targetPort: 18402}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: be-h2c-1, namespace: bench, labels: {kubernetes.io/service-name: be-h2c}}
+addressType: IPv4
+ports: [{name: grpc, port: 18402, protocol: TCP}]
+endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: bench, namespace: bench}
+spec:
+  ingressClassName: plexus
+  rules:
+  - host: h1.bench
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: be-h1, port: {number: 80}}}}]}
+  - host: h2c.bench
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: be-h2c, port: {number: 80}}}}]}
+YAML
+
+taskset -c $SRVCPU dotnet "$W/backend/Plexus.Bench.Backend.dll" --h1-port 18401 --h2c-port 18402 >"$W/backend.log" 2>&1 & PIDS+=($!)
+# shellcheck disable=SC2086
+Logging__LogLevel__Default=Warning taskset -c $SRVCPU dotnet "$W/plexus/Plexus.Controller.dll" --manifests "$W/manifests" \
+  --http-port 18410 --https-port 18411 --admin-port 18412 $PLEXUS_ARGS >"$W/plexus.log" 2>&1 & PLEXUS_PID=$!; PIDS+=($PLEXUS_PID)
+for p in 18401 18402 18410 18412; do wait_port $p || { tail -20 "$W/plexus.log"; exit 1; }; done
+for i in $(seq 1 100); do curl -fs -o /dev/null http://127.0.0.1:18412/readyz && break; sleep 0.1; done
+
+# gRPC unary request body: 5-byte gRPC frame header + EchoRequest{text: "hi"}.
+printf '\x00\x00\x00\x00\x04\x0a\x02hi' > "$W/grpc.bin"
+
+# One measurement, printing "rps p99_ms".
+h1load() { # port host
+  taskset -c $LOADCPU wrk -t1 -c64 -d"${SECS}s" --latency -H "Host: $2" "http://127.0.0.1:$1/" 2>&1 |
+    awk '/Requests\/sec/ {r=$2} /^ +99%/ {l=$2} /Non-2xx|Socket errors/ {bad=1} END {
+      if (l ~ /us$/) {sub(/us/,"",l); l=l/1000} else if (l ~ /ms$/) {sub(/ms/,"",l)} else if (l ~ /s$/) {sub(/s/,"",l); l=l*1000}
+      if (bad) r=0; printf "%d %.2f\n", r, l }'
+}
+h2load_p99() { # log file -> p99 in ms (third column: microseconds until the end of the response)
+  sort -n -k3,3 "$1" | awk '{a[NR]=$3} END { if (NR==0) {print 0; exit} i=int(NR*0.99); if (i<1) i=1; printf "%.2f\n", a[i]/1000 }'
+}
+h2cload() { # port host [grpc]
+  local log="$W/h2load.log" extra=()
+  rm -f "$log"
+  if [ "${3:-}" = grpc ]; then
+    extra=(-d "$W/grpc.bin" -H 'content-type: application/grpc' -H 'te: trailers')
+    path=/plexus.testing.Echo/Say
+  else
+    path=/
+  fi
+  local out; out=$(taskset -c $LOADCPU h2load -c16 -m16 -t1 -D "$SECS" --log-file="$log" -H ":authority: $2" "${extra[@]}" "http://127.0.0.1:$1$path" 2>&1)
+  local rps failed
+  rps=$(awk '/^finished in/ {gsub(/,/,""); for(i=1;i<=NF;i++) if ($i=="req/s") print $(i-1)}' <<<"$out")
+  failed=$(awk '/^requests:/ {for(i=1;i<=NF;i++) if ($i=="failed,") print $(i-1)}' <<<"$out")
+  [ "${failed:-1}" = 0 ] || rps=0
+  printf "%d %s\n" "${rps%.*}" "$(h2load_p99 "$log")"
+}
+cell() { local r l; read -r r l <<<"$1"; if [ "${r:-0}" = 0 ]; then echo "failed"; else printf "%s req/s, p99 %s ms" "$r" "$l"; fi; }
+ratio() { local a b; a=${1%% *}; b=${2%% *}; if [ "${a:-0}" -gt 0 ] && [ "${b:-0}" -gt 0 ]; then echo "$(( b * 100 / a )) %"; else echo "–"; fi; }
+peak() { awk '/VmHWM/ {printf "%d", $2/1024}' /proc/$PLEXUS_PID/status; }
+
+{
+echo "Loopback, ${SECS} s per cell; 100-byte body; load on CPU $LOADCPU, backend + Plexus on CPU $SRVCPU."
+echo "h1 load: wrk -t1 -c64; h2c and gRPC load: h2load -c16 -m16 (p99 from its per-request log)."
+echo
+echo "| client -> upstream | direct to backend | through Plexus | Plexus / direct |"
+echo "|---|--:|--:|--:|"
+} | tee "$W/table"
+row() { printf "| %s | %s | %s | %s |\n" "$1" "$(cell "$2")" "$(cell "$3")" "$(ratio "$2" "$3")" | tee -a "$W/table"; }
+d=$(h1load 18401 localhost);          p=$(h1load 18410 h1.bench);           row "h1 -> h1" "$d" "$p"
+d=$(h1load 18401 localhost);          p=$(h1load 18410 h2c.bench);          row "h1 -> h2c (direct: h1)" "$d" "$p"
+d=$(h2cload 18402 localhost);         p=$(h2cload 18410 h2c.bench);         row "h2c -> h2c" "$d" "$p"
+d=$(h2cload 18402 localhost grpc);    p=$(h2cload 18410 h2c.bench grpc);    row "gRPC unary (h2c -> h2c)" "$d" "$p"
+echo | tee -a "$W/table"
+echo "Plexus peak resident memory: $(peak) MB" | tee -a "$W/table"
+[ -n "$OUT" ] && cp "$W/table" "$OUT"
+exit 0
