@@ -30,6 +30,36 @@ public sealed class ControllerOptions
     /// <summary>Route to ExternalName Services (off by default: it lets an Ingress author point traffic anywhere DNS resolves).</summary>
     public bool AllowExternalName { get; set; }
 
+    /// <summary>Copy this Service's load-balancer addresses ("namespace/name") into our Ingresses' status.</summary>
+    public string? PublishService { get; set; }
+
+    /// <summary>Publish these addresses (IPs or host names, comma separated) in our Ingresses' status.</summary>
+    public string? PublishAddress { get; set; }
+
+    /// <summary>Clear our Ingresses' status when the leader shuts down.</summary>
+    public bool UpdateStatusOnShutdown { get; set; }
+
+    /// <summary>Namespace of the leader-election Lease; null means POD_NAMESPACE or the service account's namespace.</summary>
+    public string? ElectionNamespace { get; set; }
+
+    /// <summary>Name of the leader-election Lease; null means "plexus-ingress-leader".</summary>
+    public string? ElectionId { get; set; }
+
+    /// <summary>Seconds the listeners keep serving after SIGTERM while /readyz already reports 503 (null: 5). Parsed on start, so that a bad value gets a message naming the flag.</summary>
+    public string? DrainDelay { get; set; }
+
+    /// <summary>Seconds in-flight requests and streams get to complete after the drain delay (null: 30).</summary>
+    public string? ShutdownTimeout { get; set; }
+
+    /// <summary>Per-request metrics (requests, durations, upstream failures and connections); off only to measure their cost.</summary>
+    public bool RequestMetrics { get; set; } = true;
+
+    /// <summary>Adds the route's host as a label of the request metrics (one more series per Ingress host).</summary>
+    public bool MetricsPerHost { get; set; }
+
+    /// <summary>One JSON line per request on standard output (off by default: it costs CPU and I/O per request).</summary>
+    public bool AccessLog { get; set; }
+
     public IPAddress ResolveBindAddress()
     {
         if (!string.IsNullOrWhiteSpace(BindAddress))

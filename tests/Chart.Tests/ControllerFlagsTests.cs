@@ -11,12 +11,6 @@ public class ControllerFlagsTests
     /// </summary>
     private static readonly HashSet<string> Pending = new(StringComparer.Ordinal)
     {
-        "--publish-service",
-        "--publish-address",
-        "--update-status-on-shutdown",
-        "--metrics-per-host",
-        "--drain-delay",
-        "--shutdown-timeout",
         "--default-ssl-certificate",
     };
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Plexus.Controller.Runtime;
 using Plexus.Proxy;
+using Prometheus;
 
 namespace Plexus.Controller.Admin;
 
@@ -22,6 +23,7 @@ public static class AdminEndpoints
         endpoints.MapGet("/readyz", (ReadinessState readiness) => readiness.IsReady
             ? Results.Text("ready\n")
             : Results.Text(readiness.IsDraining ? "draining\n" : "waiting for the first full sync\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        endpoints.MapMetrics("/metrics", endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>());
         endpoints.MapGet("/api/snapshot", (ISnapshotApplier proxy) => Results.Json(SnapshotDocument.From(proxy.Current), Json));
         return endpoints;
     }

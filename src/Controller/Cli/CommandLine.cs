@@ -34,6 +34,16 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ["--ingress-class"] = new("IngressClass", FlagKind.Value, "NAME IngressClass to serve (default plexus)"),
         ["--watch-namespace"] = new("WatchNamespace", FlagKind.Value, "NS watch only this namespace"),
         ["--allow-external-name"] = new("AllowExternalName", FlagKind.Switch, "  route to ExternalName Services (default false)"),
+        ["--publish-service"] = new("PublishService", FlagKind.Value, "NS/NAME write this Service's load-balancer addresses into our Ingresses' status"),
+        ["--publish-address"] = new("PublishAddress", FlagKind.Value, "A[,A] write these IPs or host names into our Ingresses' status"),
+        ["--update-status-on-shutdown"] = new("UpdateStatusOnShutdown", FlagKind.Switch, " clear our Ingresses' status when the leader stops (default false)"),
+        ["--election-namespace"] = new("ElectionNamespace", FlagKind.Value, "NS namespace of the leader Lease (default: POD_NAMESPACE)"),
+        ["--election-id"] = new("ElectionId", FlagKind.Value, "NAME   name of the leader Lease (default plexus-ingress-leader)"),
+        ["--drain-delay"] = new("DrainDelay", FlagKind.Value, "DURATION keep serving after SIGTERM while /readyz is 503 (default 5s)"),
+        ["--shutdown-timeout"] = new("ShutdownTimeout", FlagKind.Value, "DURATION in-flight requests may take after the drain delay (default 30s)"),
+        ["--metrics-per-host"] = new("MetricsPerHost", FlagKind.Switch, "     add the route host as a label of request metrics (default false)"),
+        ["--access-log"] = new("AccessLog", FlagKind.Switch, "           one JSON line per request on stdout (default false)"),
+        ["--request-metrics"] = new("RequestMetrics", FlagKind.Switch, "      per-request metrics (default true; false only to measure their cost)"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     // Keys below "Plexus:Check", bound to Plexus.Controller.Check.CheckOptions.

@@ -8,6 +8,7 @@ using Plexus.Controller.Runtime;
 using Plexus.Controller.Sources.Kubernetes;
 using Plexus.Controller.Sources.Manifests;
 using Plexus.Controller.Store;
+using Plexus.Controller.Telemetry;
 using Plexus.Controller.Translation;
 using Plexus.Proxy.Hosting;
 using Plexus.Proxy.Listeners;
@@ -44,9 +45,12 @@ public static class PlexusApplication
         builder.Services.AddSingleton(_ => new CertificateTable(SelfSignedCertificate.Create()));
         builder.Services.AddSingleton<PlexusEndpoints>();
         builder.Services.AddResourceStore();
+        builder.Services.AddPlexusTelemetry(builder.Configuration, options);
         builder.Services.AddPlexusProxy();
+        builder.Services.AddProtocolProbing(builder.Configuration.GetSection(ProbeSchedulerOptions.SectionName));
         builder.Services.AddHostedService<SnapshotPipeline>();
         AddSource(builder.Services, builder.Configuration, options);
+        builder.Services.AddGracefulShutdown(options);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -106,6 +110,8 @@ public static class PlexusApplication
             source.Kubeconfig = options.Kubeconfig;
             source.WatchNamespace = options.WatchNamespace;
         });
+        // Status and Events only with a cluster: with --manifests every write is off.
+        services.AddKubernetesWriters(configuration, options);
     }
 
     private static void Validate(ControllerOptions options)

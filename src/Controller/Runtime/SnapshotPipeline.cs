@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Plexus.Controller.Store;
+using Plexus.Controller.Telemetry;
 using Plexus.Controller.Translation;
 using Plexus.Proxy;
 using Plexus.Proxy.Listeners;
@@ -9,8 +10,10 @@ using Plexus.Proxy.Model;
 namespace Plexus.Controller.Runtime;
 
 /// <summary>
-/// The one-way loop of the control plane: store changes (coalesced) → pure translator → proxy apply.
-/// An endpoint-only change updates the clusters it touches and reuses the routes.
+/// The one-way loop of the control plane: store changes (coalesced) → pure translator → proxy apply, and prober
+/// verdicts → <see cref="Translator.UpdateVerdicts"/> → proxy apply. It waits for whichever comes first. An
+/// endpoint-only change updates the clusters it touches and reuses the routes. Endpoints a build sees for the first
+/// time are probed before the snapshot is applied, for at most <see cref="ProbeSchedulerOptions.FirstVerdictWait"/>.
 /// </summary>
 public sealed partial class SnapshotPipeline(
     ResourceStore store,
@@ -18,7 +21,11 @@ public sealed partial class SnapshotPipeline(
     ReadinessState readiness,
     CertificateCache certificates,
     CertificateTable certificateTable,
+    ProbeScheduler probes,
+    ProtocolVerdictMetrics verdictMetrics,
+    ControlPlaneMetrics metrics,
     IOptions<TranslatorOptions> options,
+    IOptions<ProbeSchedulerOptions> probeOptions,
     ILogger<SnapshotPipeline> logger) : BackgroundService
 {
     private TranslationResult? _applied;
@@ -26,51 +33,106 @@ public sealed partial class SnapshotPipeline(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Each wait outlives a turn the other one won: the store allows one waiter, and a change must not be lost.
+        Task<StoreChanges>? storeWait = null;
+        Task? verdictWait = null;
         while (!stoppingToken.IsCancellationRequested)
         {
-            StoreChanges changes;
+            storeWait ??= store.WaitForChangesAsync(stoppingToken).AsTask();
+            verdictWait ??= probes.WaitForVerdictChangeAsync(stoppingToken).AsTask();
+            await Task.WhenAny(storeWait, verdictWait).ConfigureAwait(false);
             try
             {
-                changes = await store.WaitForChangesAsync(stoppingToken);
+                if (storeWait.IsCompleted)
+                {
+                    var changes = await storeWait.ConfigureAwait(false);
+                    storeWait = null;
+
+                    // Until every kind had its first list, a snapshot would be missing objects: routes would flap to 503/404.
+                    if (changes.AllSynced)
+                    {
+                        await BuildAndApplyAsync(changes, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    await verdictWait.ConfigureAwait(false);
+                    verdictWait = null;
+                    await ApplyVerdictsAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-
-            // Until every kind had its first list, a snapshot would be missing objects: routes would flap to 503/404.
-            if (!changes.AllSynced)
-            {
-                continue;
-            }
-
-            await BuildAndApplyAsync(changes, stoppingToken);
         }
     }
 
     private async Task BuildAndApplyAsync(StoreChanges changes, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var version = ++_version;
+        var version = _version + 1;
+        var kind = _applied is not null && changes.IsEndpointOnly ? "endpoints" : "full";
         TranslationResult next;
         try
         {
             next = _applied is not null && changes.IsEndpointOnly
-                ? Translator.UpdateEndpoints(_applied, changes.State, ProbeResults.Empty, changes.EndpointServices, options.Value, version)
-                : Translator.Build(changes.State, ProbeResults.Empty, options.Value, version, certificates);
+                ? Translator.UpdateEndpoints(_applied, changes.State, probes.Current, changes.EndpointServices, options.Value, version)
+                : Translator.Build(changes.State, probes.Current, options.Value, version, certificates);
         }
 #pragma warning disable CA1031 // A translator bug must not stop the control plane; the last good snapshot keeps serving.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            _version = version;
             LogBuildFailed(exception, version);
+            metrics.SnapshotFailed(kind, Stopwatch.GetElapsedTime(started), SnapshotBuildResult.BuildError);
             return;
         }
 
-        var result = await proxy.ApplyAsync(next.Snapshot, cancellationToken);
+        // New endpoints get no traffic before their protocol was checked, within a bound: a dead endpoint must not hold
+        // back the rest of the change. Targets follow the built snapshot even if the proxy rejects it (harmless: the
+        // next build sets them again).
+        var added = probes.SetTargets(next.Snapshot);
+        if (added.Count > 0)
+        {
+            if (!await probes.WaitForProbesAsync(added, probeOptions.Value.FirstVerdictWait, cancellationToken).ConfigureAwait(false))
+            {
+                LogFirstVerdictsLate(version, added.Count, probeOptions.Value.FirstVerdictWait.TotalSeconds);
+            }
+
+            next = Translator.UpdateVerdicts(next, probes.Current, version);
+        }
+
+        await ApplyAsync(next, kind, started, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplyVerdictsAsync(CancellationToken cancellationToken)
+    {
+        if (_applied is null)
+        {
+            return; // the first build reads the verdicts itself
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var next = Translator.UpdateVerdicts(_applied, probes.Current, _version + 1);
+        if (next.Snapshot.Clusters == _applied.Snapshot.Clusters)
+        {
+            return; // a stale signal: nothing changed for the applied endpoints
+        }
+
+        await ApplyAsync(next, "verdicts", started, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplyAsync(TranslationResult next, string kind, long started, CancellationToken cancellationToken)
+    {
+        var version = next.Snapshot.Version;
+        _version = version;
+        var result = await proxy.ApplyAsync(next.Snapshot, cancellationToken).ConfigureAwait(false);
         if (!result.Applied)
         {
             LogRejected(version, string.Join("; ", result.Errors));
+            metrics.SnapshotFailed(kind, Stopwatch.GetElapsedTime(started), SnapshotBuildResult.Rejected);
             return;
         }
 
@@ -82,8 +144,10 @@ public sealed partial class SnapshotPipeline(
 
         LogNewDiagnostics(_applied?.Snapshot, next.Snapshot);
         _applied = next;
+        verdictMetrics.Update(next.Snapshot);
         var snapshot = next.Snapshot;
-        LogApplied(version, changes.IsEndpointOnly ? "endpoints" : "full", snapshot.Routes.Length, snapshot.Clusters.Length,
+        metrics.SnapshotApplied(kind, Stopwatch.GetElapsedTime(started), snapshot);
+        LogApplied(version, kind, snapshot.Routes.Length, snapshot.Clusters.Length,
             snapshot.Diagnostics.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (!readiness.HasSynced)
         {
@@ -111,6 +175,9 @@ public sealed partial class SnapshotPipeline(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Building snapshot {Version} failed; the previous one keeps serving")]
     private partial void LogBuildFailed(Exception exception, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot {Version}: {Count} new endpoints were not all probed within {Seconds} s; they get traffic with the verdicts known so far")]
+    private partial void LogFirstVerdictsLate(long version, int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TLS certificate not served: {Problem}")]
     private partial void LogCertificateProblem(string problem);

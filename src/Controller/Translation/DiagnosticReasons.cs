@@ -20,4 +20,5 @@ public static class DiagnosticReasons
     public const string InvalidBackendProtocol = nameof(InvalidBackendProtocol);
     public const string BackendProtocolConflict = nameof(BackendProtocolConflict);
     public const string ReadinessProbeIncompatible = nameof(ReadinessProbeIncompatible);
+    public const string BackendProtocolMismatch = nameof(BackendProtocolMismatch);
 }

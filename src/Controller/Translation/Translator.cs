@@ -88,7 +88,7 @@ public static class Translator
         {
             DefaultClusterId = defaultClusterId,
         };
-        return new TranslationResult(snapshot, protocols.ToImmutable());
+        return new TranslationResult(VerdictDiagnostics.Restamp(snapshot), protocols.ToImmutable());
     }
 
     /// <summary>
@@ -157,7 +157,7 @@ public static class Translator
             Clusters = clusters is null ? old.Clusters : ImmutableArray.Create(clusters),
             Diagnostics = diagnostics.ToSortedArray(),
         };
-        return previous with { Snapshot = snapshot };
+        return previous with { Snapshot = VerdictDiagnostics.Restamp(snapshot) };
     }
 
     /// <summary>
@@ -192,10 +192,8 @@ public static class Translator
             }
         }
 
-        return previous with
-        {
-            Snapshot = old with { Version = version, Clusters = clusters is null ? old.Clusters : ImmutableArray.Create(clusters) },
-        };
+        var snapshot = old with { Version = version, Clusters = clusters is null ? old.Clusters : ImmutableArray.Create(clusters) };
+        return previous with { Snapshot = clusters is null ? snapshot : VerdictDiagnostics.Restamp(snapshot) };
     }
 
     private static void AddRules(

@@ -21,9 +21,40 @@ public sealed record BackendClientSettings(BackendProtocol Protocol, BackendTls 
         return new BackendClientSettings(protocol, tls, activityTimeout);
     }
 
+    /// <summary>The settings of <paramref name="cluster"/> speaking <paramref name="wireProtocol"/> (one side of a split <c>auto</c> cluster).</summary>
+    public static BackendClientSettings For(ProxyCluster cluster, BackendProtocol wireProtocol, TimeSpan activityTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var tls = wireProtocol.UsesTls() ? cluster.Tls : BackendTls.Default;
+        return new BackendClientSettings(wireProtocol, tls, activityTimeout);
+    }
+
     /// <summary>
-    /// The protocol spoken on the wire: the declared one, except <c>auto</c>, which is h2c only when every endpoint was
-    /// verified to speak h2c, and HTTP/1.1 otherwise.
+    /// True for an <c>auto</c> cluster where some endpoints were verified to speak h2c and others not: those get h2c, the
+    /// others HTTP/1.1, through two YARP clusters (<see cref="EffectiveProtocol"/> is then the HTTP/1.1 side).
+    /// </summary>
+    public static bool IsSplitAuto(ProxyCluster cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (cluster.Protocol != BackendProtocol.Auto)
+        {
+            return false;
+        }
+
+        int h2c = 0, traffic = 0;
+        foreach (var endpoint in TrafficEndpoints.Of(cluster))
+        {
+            traffic++;
+            h2c += TrafficEndpoints.IsVerifiedH2c(endpoint) ? 1 : 0;
+        }
+
+        return h2c > 0 && h2c < traffic;
+    }
+
+    /// <summary>
+    /// The protocol spoken on the wire: the declared one, except <c>auto</c>, which is h2c when every endpoint was
+    /// verified to speak h2c, and HTTP/1.1 otherwise (a split cluster speaks h2c to its verified endpoints besides, see
+    /// <see cref="IsSplitAuto"/>).
     /// </summary>
     public static BackendProtocol EffectiveProtocol(ProxyCluster cluster)
     {
@@ -33,8 +64,8 @@ public sealed record BackendClientSettings(BackendProtocol Protocol, BackendTls 
             return cluster.Protocol;
         }
 
-        var allH2c = !cluster.Endpoints.IsDefaultOrEmpty && cluster.Endpoints.All(e =>
-            e.Verdict is { Kind: VerdictKind.Verified, Observed: BackendProtocol.H2c });
+        var traffic = TrafficEndpoints.Of(cluster);
+        var allH2c = traffic.Any() && traffic.All(TrafficEndpoints.IsVerifiedH2c);
         return allH2c ? BackendProtocol.H2c : BackendProtocol.Http;
     }
 

@@ -20,6 +20,11 @@ internal sealed class PlexusRoutingMiddleware(RoutingStateHolder state)
             return PlexusErrorResponse.WriteAsync(context, StatusCodes.Status404NotFound, "no-route", "Plexus: no route for this host and path\n");
         }
 
+        if (target.Alternate is { } alternate && Random.Shared.Next(target.SplitTotal) < target.AlternateShare)
+        {
+            target = alternate; // the h2c side of a split auto cluster
+        }
+
         context.Features.Set<IPlexusRouteFeature>(target);
         if (target.Cluster.Endpoints.IsDefaultOrEmpty)
         {

@@ -20,6 +20,20 @@ internal sealed class RouteTarget(ProxyRoute? route, ProxyCluster cluster, Backe
 
     public ClusterState YarpCluster { get; } = yarpCluster;
 
+    /// <summary>
+    /// For a split <c>auto</c> cluster: the target speaking h2c to the verified endpoints, chosen for
+    /// <see cref="AlternateShare"/> out of <see cref="SplitTotal"/> requests (in proportion to the endpoints on each side).
+    /// </summary>
+    public RouteTarget? Alternate { get; private init; }
+
+    public int AlternateShare { get; private init; }
+
+    public int SplitTotal { get; private init; }
+
+    /// <summary>This target with an alternate for <paramref name="share"/> of <paramref name="total"/> requests.</summary>
+    public RouteTarget WithAlternate(RouteTarget alternate, int share, int total) =>
+        new(Route, Cluster, Settings, YarpCluster) { Alternate = alternate, AlternateShare = share, SplitTotal = total };
+
     /// <summary>Set when every endpoint failed the protocol probe: the proxy answers 502 itself instead of forwarding.</summary>
     public string? RefusalReason { get; } = TrafficEndpoints.RefusalReason(cluster);
 }

@@ -89,7 +89,14 @@ internal sealed class SnapshotApplier(
         RouteTarget Target(ProxyRoute? route, ProxyCluster cluster)
         {
             var settings = plan.SettingsFor(route, cluster);
-            return new RouteTarget(route, cluster, settings, resolved[settings.YarpClusterId(cluster.Id)]);
+            var target = new RouteTarget(route, cluster, settings, resolved[settings.YarpClusterId(cluster.Id)]);
+            if (plan.H2cSettingsFor(route, cluster) is not { } h2c)
+            {
+                return target;
+            }
+
+            var h2cTarget = new RouteTarget(route, cluster, h2c, resolved[h2c.YarpClusterId(cluster.Id)]);
+            return target.WithAlternate(h2cTarget, TrafficEndpoints.Of(cluster, BackendProtocol.H2c).Count(), TrafficEndpoints.Of(cluster).Count());
         }
 
         var table = RouteTable<RouteTarget>.Build(snapshot.Routes, route => Target(route, clustersById[route.ClusterId]));
@@ -177,9 +184,23 @@ internal sealed class SnapshotApplier(
         public BackendClientSettings SettingsFor(ProxyRoute? route, ProxyCluster cluster) =>
             BackendClientSettings.For(cluster, route?.RequestTimeout ?? cluster.RequestTimeout ?? defaultTimeout);
 
+        /// <summary>The h2c side of a split auto cluster (verified h2c endpoints next to others), else null.</summary>
+        public BackendClientSettings? H2cSettingsFor(ProxyRoute? route, ProxyCluster cluster) =>
+            BackendClientSettings.IsSplitAuto(cluster)
+                ? BackendClientSettings.For(cluster, BackendProtocol.H2c, route?.RequestTimeout ?? cluster.RequestTimeout ?? defaultTimeout)
+                : null;
+
         private void Add(ProxyRoute? route, ProxyCluster cluster)
         {
-            var settings = SettingsFor(route, cluster);
+            Add(cluster, SettingsFor(route, cluster));
+            if (H2cSettingsFor(route, cluster) is { } h2c)
+            {
+                Add(cluster, h2c);
+            }
+        }
+
+        private void Add(ProxyCluster cluster, BackendClientSettings settings)
+        {
             var id = settings.YarpClusterId(cluster.Id);
             if (!Configs.ContainsKey(id))
             {

@@ -40,7 +40,7 @@ public static class YarpConfigBuilder
         ArgumentNullException.ThrowIfNull(settings);
 
         var destinations = new Dictionary<string, DestinationConfig>(StringComparer.OrdinalIgnoreCase);
-        foreach (var endpoint in TrafficEndpoints.Of(cluster))
+        foreach (var endpoint in TrafficEndpoints.Of(cluster, settings.Protocol))
         {
             destinations[endpoint.Authority] = new DestinationConfig { Address = $"{settings.Scheme}://{endpoint.Authority}" };
         }

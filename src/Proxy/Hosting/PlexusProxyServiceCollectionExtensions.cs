@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plexus.Proxy.Forwarding;
+using Plexus.Proxy.Telemetry;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -8,7 +9,10 @@ namespace Plexus.Proxy.Hosting;
 
 public static class PlexusProxyServiceCollectionExtensions
 {
-    /// <summary>Registers the Plexus data plane: YARP, its configuration provider, HTTP clients and <see cref="ISnapshotApplier"/>.</summary>
+    /// <summary>
+    /// Registers the Plexus data plane: YARP, its configuration provider, HTTP clients, <see cref="ISnapshotApplier"/> and
+    /// its telemetry (configure <see cref="PlexusTelemetryOptions"/>; metrics go to the DI <c>Prometheus.CollectorRegistry</c>).
+    /// </summary>
     public static IServiceCollection AddPlexusProxy(this IServiceCollection services, Action<PlexusProxyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -43,6 +47,7 @@ public static class PlexusProxyServiceCollectionExtensions
         services.TryAddSingleton<PlexusUpstreamErrorMiddleware>();
         services.TryAddSingleton<SnapshotApplier>();
         services.TryAddSingleton<ISnapshotApplier>(sp => sp.GetRequiredService<SnapshotApplier>());
+        services.AddPlexusProxyTelemetry();
         return services;
     }
 }

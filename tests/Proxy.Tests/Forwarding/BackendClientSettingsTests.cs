@@ -27,13 +27,14 @@ public sealed class BackendClientSettingsTests
         { "no endpoints", [], BackendProtocol.Http },
         { "all verified h2c", [new(VerdictKind.Verified, BackendProtocol.H2c), new(VerdictKind.Verified, BackendProtocol.H2c)], BackendProtocol.H2c },
         { "one unproven", [new(VerdictKind.Verified, BackendProtocol.H2c), ProtocolVerdict.Unproven], BackendProtocol.Http },
-        { "one mismatch", [new(VerdictKind.Verified, BackendProtocol.H2c), new(VerdictKind.Mismatch, BackendProtocol.Http)], BackendProtocol.Http },
+        { "one mismatch (speaks neither; gets no traffic)", [new(VerdictKind.Verified, BackendProtocol.H2c), new(VerdictKind.Mismatch, BackendProtocol.Https)], BackendProtocol.H2c },
+        { "all mismatch", [new(VerdictKind.Mismatch, BackendProtocol.Https)], BackendProtocol.Http },
         { "verified http", [new(VerdictKind.Verified, BackendProtocol.Http)], BackendProtocol.Http },
     };
 
     [Theory]
     [MemberData(nameof(AutoCases))]
-    public void Auto_is_h2c_only_when_every_endpoint_is_verified_h2c(string because, ProtocolVerdict[] verdicts, BackendProtocol expected)
+    public void Auto_is_h2c_only_when_every_endpoint_that_gets_traffic_is_verified_h2c(string because, ProtocolVerdict[] verdicts, BackendProtocol expected)
     {
         var cluster = new ProxyCluster("c", BackendProtocol.Auto, [.. verdicts.Select((v, i) => new BackendEndpoint($"10.0.0.{i + 1}", 80, v))]);
         Assert.True(expected == BackendClientSettings.EffectiveProtocol(cluster), because);

@@ -14,7 +14,8 @@ public sealed class TrafficEndpointsTests
         { "unproven endpoints get traffic", BackendProtocol.H2c, [ProtocolVerdict.Unproven, ProtocolVerdict.Unproven], 2, false },
         { "mismatched endpoints are left out", BackendProtocol.H2c, [Mismatch, Verified, ProtocolVerdict.Unproven], 2, false },
         { "all mismatched: refused", BackendProtocol.H2, [Mismatch, Mismatch], 0, true },
-        { "auto keeps every endpoint", BackendProtocol.Auto, [Mismatch, Verified], 2, false },
+        { "auto leaves out endpoints that speak neither h2c nor HTTP/1.1", BackendProtocol.Auto, [Mismatch, Verified], 1, false },
+        { "auto with every endpoint speaking neither: refused", BackendProtocol.Auto, [Mismatch, Mismatch], 0, true },
     };
 
     [Theory]

@@ -8,13 +8,13 @@ public enum ApiAccessUser
     /// <summary><see cref="KubernetesSource"/>: list and watch.</summary>
     Source,
 
-    /// <summary>Ingress status writer (loadBalancer addresses). Not written yet.</summary>
+    /// <summary>Ingress status writer (loadBalancer addresses, <c>--publish-service</c>).</summary>
     StatusWriter,
 
-    /// <summary>Kubernetes Events for diagnostics. Not written yet.</summary>
+    /// <summary>Kubernetes Events for diagnostics.</summary>
     EventRecorder,
 
-    /// <summary>Leader election through a Lease. Not written yet.</summary>
+    /// <summary>Leader election through a Lease.</summary>
     LeaderElection,
 }
 
@@ -43,9 +43,11 @@ public static class KubernetesApiAccess
         new("", "secrets", ["get", "list", "watch"], ApiAccessUser.Source),
         new("", "pods", ["get", "list", "watch"], ApiAccessUser.Source),
 
-        // Used by later parts (status writer, event recorder, leader election), not called yet.
+        // Writers (leader only). Status: PUT on the status subresource; get re-reads an Ingress after a 409 conflict;
+        // services get reads the --publish-service Service (which may lie outside the watched namespace).
         new("networking.k8s.io", "ingresses", ["get"], ApiAccessUser.StatusWriter),
         new("networking.k8s.io", "ingresses/status", ["update"], ApiAccessUser.StatusWriter),
+        new("", "services", ["get"], ApiAccessUser.StatusWriter),
         new("", "events", ["create", "patch"], ApiAccessUser.EventRecorder),
         new("coordination.k8s.io", "leases", ["get", "create", "update"], ApiAccessUser.LeaderElection),
     ];

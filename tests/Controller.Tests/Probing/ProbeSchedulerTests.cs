@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Plexus.Controller.Runtime;
+using Plexus.Proxy.Model;
+using Plexus.Proxy.Probing;
+using Plexus.Testing;
+
+namespace Plexus.Controller.Tests.Probing;
+
+public sealed class ProbeSchedulerTests : IDisposable
+{
+    private static readonly ProtocolVerdict H2cVerified = new(VerdictKind.Verified, BackendProtocol.H2c, "SETTINGS");
+    private static readonly ProtocolVerdict Http1Only = new(VerdictKind.Mismatch, BackendProtocol.Http, "speaks HTTP/1.1 only");
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly ScriptedProber _prober = new();
+    private ProbeScheduler? _scheduler;
+
+    public void Dispose() => _scheduler?.Dispose();
+
+    [Fact]
+    public async Task New_endpoints_are_probed_at_once_and_a_changed_verdict_is_signalled()
+    {
+        _prober.Answer(5001, H2cVerified);
+        var scheduler = Create();
+        var changed = scheduler.WaitForVerdictChangeAsync(CancellationToken.None).AsTask();
+
+        var added = scheduler.SetTargets(Snapshot(BackendProtocol.H2c, 5001));
+
+        Assert.Equal([new ProbeKey("127.0.0.1", 5001, BackendProtocol.H2c)], added);
+        Assert.True(await scheduler.WaitForProbesAsync(added, TimeSpan.FromSeconds(30), CancellationToken.None));
+        await changed.WaitAsync(Eventually.DefaultTimeout);
+        Assert.Equal(H2cVerified, scheduler.Current.For("127.0.0.1", 5001, BackendProtocol.H2c));
+    }
+
+    [Fact]
+    public async Task Known_endpoints_are_not_probed_again_by_a_new_snapshot_but_periodically()
+    {
+        _prober.Answer(5001, H2cVerified);
+        var scheduler = Create();
+        await scheduler.StartAsync(CancellationToken.None);
+        var added = scheduler.SetTargets(Snapshot(BackendProtocol.H2c, 5001));
+        await scheduler.WaitForProbesAsync(added, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        Assert.Empty(scheduler.SetTargets(Snapshot(BackendProtocol.H2c, 5001)));
+        Assert.Equal(1, _prober.Calls(5001));
+
+        // The backend changed; the periodic probe notices. Each poll moves the clock one interval on.
+        _prober.Answer(5001, Http1Only);
+        await Eventually.UntilAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromSeconds(30));
+            return scheduler.Current.For("127.0.0.1", 5001, BackendProtocol.H2c) == Http1Only;
+        });
+        await scheduler.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Gone_endpoints_are_forgotten_and_probed_again_when_they_return()
+    {
+        _prober.Answer(5001, H2cVerified);
+        var scheduler = Create();
+        await scheduler.WaitForProbesAsync(scheduler.SetTargets(Snapshot(BackendProtocol.H2c, 5001)), TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        Assert.Empty(scheduler.SetTargets(Snapshot(BackendProtocol.H2c)));
+        Assert.Empty(scheduler.Current.Verdicts);
+
+        var again = scheduler.SetTargets(Snapshot(BackendProtocol.H2c, 5001));
+        Assert.Single(again);
+        await scheduler.WaitForProbesAsync(again, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(2, _prober.Calls(5001));
+        Assert.Equal(H2cVerified, scheduler.Current.For("127.0.0.1", 5001, BackendProtocol.H2c));
+    }
+
+    [Fact]
+    public async Task The_same_address_under_another_declared_protocol_is_another_target()
+    {
+        _prober.Answer(5001, H2cVerified);
+        var scheduler = Create();
+
+        var added = scheduler.SetTargets(Snapshot(BackendProtocol.H2c, 5001));
+        await scheduler.WaitForProbesAsync(added, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var redeclared = scheduler.SetTargets(Snapshot(BackendProtocol.Http, 5001));
+
+        Assert.Equal([new ProbeKey("127.0.0.1", 5001, BackendProtocol.Http)], redeclared);
+    }
+
+    [Fact]
+    public async Task At_most_MaxConcurrency_probes_run_at_once()
+    {
+        _prober.Hold();
+        var scheduler = Create(maxConcurrency: 2);
+
+        var added = scheduler.SetTargets(Snapshot(BackendProtocol.H2c, 5001, 5002, 5003, 5004, 5005, 5006));
+        await Eventually.UntilAsync(() => _prober.Running == 2);
+        _prober.Release();
+        Assert.True(await scheduler.WaitForProbesAsync(added, TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        Assert.Equal(2, _prober.MaxRunning);
+        Assert.Equal(6, scheduler.Current.Verdicts.Count);
+    }
+
+    [Fact]
+    public async Task Waiting_for_first_verdicts_is_bounded()
+    {
+        _prober.Hold();
+        var scheduler = Create();
+        var added = scheduler.SetTargets(Snapshot(BackendProtocol.H2c, 5001));
+
+        var wait = scheduler.WaitForProbesAsync(added, TimeSpan.FromSeconds(2), CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.False(await wait.WaitAsync(Eventually.DefaultTimeout));
+        Assert.Empty(scheduler.Current.Verdicts);
+        _prober.Release();
+    }
+
+    [Fact]
+    public async Task A_failing_prober_leaves_the_endpoint_unproven_with_the_reason()
+    {
+        _prober.Throw(5001, new InvalidOperationException("boom"));
+        var scheduler = Create();
+
+        await scheduler.WaitForProbesAsync(scheduler.SetTargets(Snapshot(BackendProtocol.H2c, 5001)), TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        var verdict = scheduler.Current.For("127.0.0.1", 5001, BackendProtocol.H2c);
+        Assert.Equal(VerdictKind.Unproven, verdict.Kind);
+        Assert.Equal("probe failed: boom", verdict.Reason);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(30, 0)]
+    public void Options_are_validated(int intervalSeconds, int maxConcurrency) =>
+        Assert.Throws<ArgumentException>(() => new ProbeScheduler(
+            _prober,
+            Options.Create(new ProbeSchedulerOptions { Interval = TimeSpan.FromSeconds(intervalSeconds), MaxConcurrency = maxConcurrency }),
+            _time,
+            NullLogger<ProbeScheduler>.Instance));
+
+    private static ProxySnapshot Snapshot(BackendProtocol protocol, params int[] ports) =>
+        ProxySnapshot.Empty with
+        {
+            Clusters = [new ProxyCluster("default/web:80", protocol, [.. ports.Select(p => new BackendEndpoint("127.0.0.1", p))])],
+        };
+
+    private ProbeScheduler Create(int maxConcurrency = 8)
+    {
+        _scheduler = new ProbeScheduler(
+            _prober,
+            Options.Create(new ProbeSchedulerOptions { Interval = TimeSpan.FromSeconds(30), MaxConcurrency = maxConcurrency }),
+            _time,
+            NullLogger<ProbeScheduler>.Instance);
+        return _scheduler;
+    }
+}

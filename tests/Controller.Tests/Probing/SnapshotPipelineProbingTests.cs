@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Plexus.Controller.Runtime;
+using Plexus.Controller.Store;
+using Plexus.Controller.Translation;
+using Plexus.Proxy;
+using Plexus.Proxy.Listeners;
+using Plexus.Proxy.Model;
+using Plexus.Testing;
+using Prometheus;
+using Plexus.Controller.Telemetry;
+
+namespace Plexus.Controller.Tests.Probing;
+
+/// <summary>The pipeline with a real store and scheduler, a scripted prober and a recording proxy.</summary>
+public sealed class SnapshotPipelineProbingTests : IAsyncLifetime, IDisposable
+{
+    private static readonly ProtocolVerdict Http1Only = new(VerdictKind.Mismatch, BackendProtocol.Http, "speaks HTTP/1.1 only");
+    private static readonly ProtocolVerdict H2cVerified = new(VerdictKind.Verified, BackendProtocol.H2c, "SETTINGS");
+
+    private readonly ResourceStore _store = new(Options.Create(new ResourceStoreOptions { QuietWindow = TimeSpan.Zero, MaxDelay = TimeSpan.Zero }), TimeProvider.System);
+    private readonly ScriptedProber _prober = new();
+    private readonly RecordingProxy _proxy = new();
+    private readonly IMetricFactory _metrics = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
+    private ProbeScheduler _scheduler = null!;
+    private SnapshotPipeline _pipeline = null!;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _pipeline.StopAsync(CancellationToken.None);
+        await _scheduler.StopAsync(CancellationToken.None);
+    }
+
+    public void Dispose()
+    {
+        _pipeline.Dispose();
+        _scheduler.Dispose();
+    }
+
+    [Fact]
+    public async Task A_new_endpoint_is_applied_with_its_first_verdict_and_a_later_verdict_change_is_applied_by_itself()
+    {
+        _prober.Answer(8080, Http1Only);
+        await StartAsync(TimeSpan.FromSeconds(30));
+
+        Sync();
+
+        // The first snapshot that has the endpoint already carries its verdict: it never got traffic unchecked.
+        await Eventually.UntilAsync(() => _proxy.Applied.Length > 0);
+        Assert.Equal(Http1Only, Endpoint(_proxy.Applied.First()).Verdict);
+
+        // The backend is fixed; the next probe round flips the verdict and the pipeline applies it without a store change.
+        _prober.Answer(8080, H2cVerified);
+        _scheduler.ProbeAll();
+        await Eventually.UntilAsync(() => Endpoint(_proxy.Applied.Last()).Verdict == H2cVerified);
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_never_answers_does_not_hold_the_control_plane()
+    {
+        _prober.Hold();
+        await StartAsync(TimeSpan.FromMilliseconds(50));
+
+        Sync();
+
+        await Eventually.UntilAsync(() => _proxy.Applied.Length > 0);
+        Assert.Equal(VerdictKind.Unproven, Endpoint(_proxy.Applied.First()).Verdict.Kind);
+        _prober.Answer(8080, H2cVerified);
+        _prober.Release();
+        await Eventually.UntilAsync(() => Endpoint(_proxy.Applied.Last()).Verdict == H2cVerified);
+    }
+
+    private static BackendEndpoint Endpoint(ProxySnapshot snapshot) =>
+        Assert.Single(Assert.Single(snapshot.Clusters, c => c.Id == "default/web:80").Endpoints);
+
+    private async Task StartAsync(TimeSpan firstVerdictWait)
+    {
+        var probeOptions = Options.Create(new ProbeSchedulerOptions { FirstVerdictWait = firstVerdictWait });
+        _scheduler = new ProbeScheduler(_prober, probeOptions, TimeProvider.System, NullLogger<ProbeScheduler>.Instance);
+        _pipeline = new SnapshotPipeline(
+            _store,
+            _proxy,
+            new ReadinessState(),
+            new CertificateCache(),
+            new CertificateTable(SelfSignedCertificate.Create()),
+            _scheduler,
+            new ProtocolVerdictMetrics(_metrics),
+            new ControlPlaneMetrics(_metrics, TimeProvider.System),
+            Options.Create(new TranslatorOptions()),
+            probeOptions,
+            NullLogger<SnapshotPipeline>.Instance);
+        await _scheduler.StartAsync(CancellationToken.None);
+        await _pipeline.StartAsync(CancellationToken.None);
+    }
+
+    private void Sync()
+    {
+        var service = new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default", ResourceVersion = "1", Annotations = new Dictionary<string, string> { ["plexus.dev/backend-protocol"] = "h2c" } },
+            Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Name = "http", Port = 80 }] },
+        };
+        var ingress = new V1Ingress
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default", ResourceVersion = "1" },
+            Spec = new V1IngressSpec
+            {
+                IngressClassName = "plexus",
+                Rules =
+                [
+                    new V1IngressRule
+                    {
+                        Host = "web.test",
+                        Http = new V1HTTPIngressRuleValue
+                        {
+                            Paths = [new V1HTTPIngressPath { Path = "/", PathType = "Prefix", Backend = new V1IngressBackend { Service = new V1IngressServiceBackend { Name = "web", Port = new V1ServiceBackendPort { Number = 80 } } } }],
+                        },
+                    },
+                ],
+            },
+        };
+        var slice = new V1EndpointSlice
+        {
+            Metadata = new V1ObjectMeta { Name = "web-1", NamespaceProperty = "default", ResourceVersion = "1", Labels = new Dictionary<string, string> { [ResourceStore.ServiceNameLabel] = "web" } },
+            AddressType = "IPv4",
+            Endpoints = [new V1Endpoint { Addresses = ["10.0.0.1"], Conditions = new V1EndpointConditions { Ready = true } }],
+            Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080 }],
+        };
+        var ingressClass = new V1IngressClass { Metadata = new V1ObjectMeta { Name = "plexus", ResourceVersion = "1" }, Spec = new V1IngressClassSpec { Controller = "plexus.dev/ingress-controller" } };
+
+        foreach (var kind in ResourceKinds.All)
+        {
+            IEnumerable<IKubernetesObject<V1ObjectMeta>> objects = kind switch
+            {
+                ResourceKind.Service => [service],
+                ResourceKind.Ingress => [ingress],
+                ResourceKind.EndpointSlice => [slice],
+                ResourceKind.IngressClass => [ingressClass],
+                _ => [],
+            };
+            _store.ReplaceAll(kind, objects);
+        }
+    }
+
+    private sealed class RecordingProxy : ISnapshotApplier
+    {
+        private readonly ConcurrentQueue<ProxySnapshot> _applied = new();
+
+        public ProxySnapshot[] Applied => [.. _applied];
+
+        public ProxySnapshot Current => _applied.LastOrDefault() ?? ProxySnapshot.Empty;
+
+        public ValueTask<SnapshotApplyResult> ApplyAsync(ProxySnapshot snapshot, CancellationToken ct)
+        {
+            _applied.Enqueue(snapshot);
+            return ValueTask.FromResult(SnapshotApplyResult.Success);
+        }
+    }
+}
