@@ -30,6 +30,9 @@ public sealed class ControllerOptions
     /// <summary>Route to ExternalName Services (off by default: it lets an Ingress author point traffic anywhere DNS resolves).</summary>
     public bool AllowExternalName { get; set; }
 
+    /// <summary>The kubernetes.io/tls Secret ("namespace/name") served when no host matches; null means a self-generated certificate.</summary>
+    public string? DefaultSslCertificate { get; set; }
+
     /// <summary>Copy this Service's load-balancer addresses ("namespace/name") into our Ingresses' status.</summary>
     public string? PublishService { get; set; }
 

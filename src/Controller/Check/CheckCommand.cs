@@ -64,7 +64,6 @@ public static class CheckCommand
             .AddProvider(new TextWriterLoggerProvider(stderr)));
         try
         {
-            // Created first: a build without a usable prober must say so before any work is done.
             var prober = options.Probe ? proberFactory(options) : null;
             var input = await CheckResources.LoadAsync(options, loggerFactory, cancellationToken);
             var translatorOptions = new TranslatorOptions { IngressClassName = options.IngressClass, AllowExternalName = options.AllowExternalName };

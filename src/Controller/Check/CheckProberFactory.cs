@@ -3,17 +3,22 @@ using Plexus.Proxy.Probing;
 namespace Plexus.Controller.Check;
 
 /// <summary>
-/// The prober <c>check --probe</c> uses in production. INTEGRATION POINT: the real <c>ProtocolProber</c>
-/// (src/Proxy/Probing, branch <c>prober</c>) is not merged yet; once it is, construct it here without DI, e.g.
-/// <c>new ProtocolProber(new ProtocolProberOptions { ... })</c> with per-probe timeouts not above
-/// <see cref="CheckOptions.ProbeTimeoutSeconds"/>. Until then <c>--probe</c> stops with exit 2 and says why;
-/// it never reports verdicts it did not observe.
+/// The prober <c>check --probe</c> uses: the controller's own <see cref="ProtocolProber"/>, built without DI, its connect
+/// and answer timeouts kept within the per-endpoint bound (<see cref="CheckOptions.ProbeTimeoutSeconds"/>).
 /// </summary>
 public static class CheckProberFactory
 {
     public static IProtocolProber Create(CheckOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        throw new CheckInputException("--probe is not available in this build (the protocol prober is not wired in yet); run without --probe");
+        var bound = TimeSpan.FromSeconds(options.ProbeTimeoutSeconds);
+        var defaults = new ProbeOptions();
+        return new ProtocolProber(new ProbeOptions
+        {
+            ConnectTimeout = Min(defaults.ConnectTimeout, bound),
+            ResponseTimeout = Min(defaults.ResponseTimeout, bound),
+        });
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

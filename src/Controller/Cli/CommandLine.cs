@@ -33,6 +33,7 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ["--bind-address"] = new("BindAddress", FlagKind.Value, "IP  listen address (default: all; 127.0.0.1 with --manifests)"),
         ["--ingress-class"] = new("IngressClass", FlagKind.Value, "NAME IngressClass to serve (default plexus)"),
         ["--watch-namespace"] = new("WatchNamespace", FlagKind.Value, "NS watch only this namespace"),
+        ["--default-ssl-certificate"] = new("DefaultSslCertificate", FlagKind.Value, "NS/NAME TLS Secret served when no host matches (default: self-signed)"),
         ["--allow-external-name"] = new("AllowExternalName", FlagKind.Switch, "  route to ExternalName Services (default false)"),
         ["--publish-service"] = new("PublishService", FlagKind.Value, "NS/NAME write this Service's load-balancer addresses into our Ingresses' status"),
         ["--publish-address"] = new("PublishAddress", FlagKind.Value, "A[,A] write these IPs or host names into our Ingresses' status"),

@@ -12,7 +12,7 @@ public static class DiagnosticEvents
     /// <summary>Reasons of backend protocol verdicts: also reported on every Ingress routing to the Service (issue 4).</summary>
     public static readonly ImmutableHashSet<string> ProtocolVerdictReasons = ImmutableHashSet.Create(
         StringComparer.Ordinal,
-        "BackendProtocolMismatch",
+        Translation.DiagnosticReasons.BackendProtocolMismatch,
         Translation.DiagnosticReasons.ReadinessProbeIncompatible,
         Translation.DiagnosticReasons.InvalidBackendProtocol);
 

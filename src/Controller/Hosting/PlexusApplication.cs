@@ -39,6 +39,7 @@ public static class PlexusApplication
         {
             translator.IngressClassName = options.IngressClass;
             translator.AllowExternalName = options.AllowExternalName;
+            translator.DefaultCertificateSecret = options.DefaultSslCertificate;
         });
         builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddSingleton<CertificateCache>();
@@ -141,6 +142,11 @@ public static class PlexusApplication
         if (options.Manifests is null && options.Kubeconfig is null && !KubernetesClientConfiguration.IsInCluster())
         {
             throw new StartupException("not running in a cluster: pass --kubeconfig FILE, or --manifests DIR to run without one");
+        }
+
+        if (options.DefaultSslCertificate is { } secret && (secret.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
+        {
+            throw new StartupException($"--default-ssl-certificate must be NAMESPACE/NAME, not '{secret}'");
         }
 
         try

@@ -137,7 +137,7 @@ public sealed partial class SnapshotPipeline(
         }
 
         // The table serves new TLS handshakes; connections already open keep the certificate they got.
-        foreach (var problem in certificateTable.Update(next.Snapshot.Certificates))
+        foreach (var problem in certificateTable.Update(next.Snapshot.Certificates, next.Snapshot.DefaultCertificate))
         {
             LogCertificateProblem(problem);
         }

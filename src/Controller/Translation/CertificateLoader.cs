@@ -102,20 +102,33 @@ public sealed class CertificateLoader
             .Select(e => new HostCertificate([.. e.Value.Hosts], e.Value.Certificate, $"secret/{e.Key.Namespace}/{e.Key.Name}"))
             .OrderBy(c => c.Source, StringComparer.Ordinal)];
 
-    private X509Certificate2? Load(ObjectKey ingress, ObjectKey secretKey, List<string> hosts)
+    /// <summary>
+    /// The default certificate from <c>--default-ssl-certificate</c>: served when no host matches. A problem with
+    /// the Secret becomes a diagnostic on the Secret and the self-signed default keeps being served.
+    /// </summary>
+    public HostCertificate? LoadDefault(ObjectKey secretKey)
     {
-        var hostList = string.Join(", ", hosts);
+        var certificate = Load(Subjects.Secret(secretKey.Namespace, secretKey.Name), secretKey,
+            "the self-signed default certificate is served instead (--default-ssl-certificate)");
+        return certificate is null ? null : new HostCertificate([], certificate, $"secret/{secretKey.Namespace}/{secretKey.Name}");
+    }
+
+    private X509Certificate2? Load(ObjectKey ingress, ObjectKey secretKey, List<string> hosts) =>
+        Load(Subjects.Ingress(ingress), secretKey, $"{string.Join(", ", hosts)} use the default certificate");
+
+    private X509Certificate2? Load(ObjectRef subject, ObjectKey secretKey, string consequence)
+    {
         if (!_secrets.TryGetValue(secretKey, out var secret))
         {
-            _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.TlsSecretNotFound,
-                $"TLS secret \"{secretKey.Name}\" does not exist in namespace \"{secretKey.Namespace}\"; {hostList} use the default certificate until it is created.");
+            _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsSecretNotFound,
+                $"TLS secret \"{secretKey.Name}\" does not exist in namespace \"{secretKey.Namespace}\"; {consequence} until it is created.");
             return null;
         }
 
         if (!string.Equals(secret.Type, TlsSecretType, StringComparison.Ordinal))
         {
-            _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.TlsSecretInvalid,
-                $"Secret {secretKey} has type \"{secret.Type}\", not \"{TlsSecretType}\"; {hostList} use the default certificate. Recreate it with kubectl create secret tls.");
+            _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsSecretInvalid,
+                $"Secret {secretKey} has type \"{secret.Type}\", not \"{TlsSecretType}\"; {consequence}. Recreate it with kubectl create secret tls.");
             return null;
         }
 
@@ -123,16 +136,16 @@ public sealed class CertificateLoader
         var key = Read(secret, "tls.key");
         if (crt is null || key is null)
         {
-            _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.TlsSecretInvalid,
-                $"Secret {secretKey} lacks {(crt is null ? "tls.crt" : "tls.key")}; {hostList} use the default certificate.");
+            _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsSecretInvalid,
+                $"Secret {secretKey} lacks {(crt is null ? "tls.crt" : "tls.key")}; {consequence}.");
             return null;
         }
 
         var parsed = _cache?.GetOrParse(crt, key) ?? CertificateParser.Parse(crt, key);
         if (parsed.Certificate is null)
         {
-            _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.TlsSecretInvalid,
-                $"Secret {secretKey}: {parsed.Error}; {hostList} use the default certificate. tls.crt must hold PEM certificates, leaf first, and tls.key its PEM private key.");
+            _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsSecretInvalid,
+                $"Secret {secretKey}: {parsed.Error}; {consequence}. tls.crt must hold PEM certificates, leaf first, and tls.key its PEM private key.");
         }
 
         return parsed.Certificate;

@@ -77,6 +77,7 @@ public static class Translator
             protocols[cluster.Id] = declaration;
         }
 
+        var defaultCertificate = DefaultCertificate(options, tls);
         var routeArray = routes.ToArray();
         Array.Sort(routeArray, static (a, b) => string.CompareOrdinal(a.Id, b.Id));
         var snapshot = new ProxySnapshot(
@@ -87,8 +88,20 @@ public static class Translator
             diagnostics.ToSortedArray())
         {
             DefaultClusterId = defaultClusterId,
+            DefaultCertificate = defaultCertificate,
         };
         return new TranslationResult(VerdictDiagnostics.Restamp(snapshot), protocols.ToImmutable());
+    }
+
+    private static HostCertificate? DefaultCertificate(TranslatorOptions options, CertificateLoader tls)
+    {
+        if (string.IsNullOrWhiteSpace(options.DefaultCertificateSecret))
+        {
+            return null;
+        }
+
+        var parts = options.DefaultCertificateSecret.Split('/');
+        return tls.LoadDefault(new ObjectKey(parts[0], parts[^1]));
     }
 
     /// <summary>

@@ -10,4 +10,7 @@ public sealed class TranslatorOptions
 
     /// <summary>Route to ExternalName Services. Off by default: it lets any namespace send traffic to any DNS name.</summary>
     public bool AllowExternalName { get; set; }
+
+    /// <summary>The kubernetes.io/tls Secret ("namespace/name") served when no host matches (flag <c>--default-ssl-certificate</c>); null means the self-signed one.</summary>
+    public string? DefaultCertificateSecret { get; set; }
 }

@@ -39,7 +39,8 @@ public sealed class CertificateTable
         }
     }
 
-    public X509Certificate2 DefaultCertificate => _default.Certificate;
+    /// <summary>The certificate served when no host matches: the snapshot's default certificate, else the one given at construction.</summary>
+    public X509Certificate2 DefaultCertificate => (_index.Default ?? _default).Certificate;
 
     /// <summary>Number of distinct host names (exact and wildcard) currently served.</summary>
     public int HostCount => _index.HostCount;
@@ -49,9 +50,25 @@ public sealed class CertificateTable
     /// cannot be served (no private key, unusable key) is left out and its hosts get the default certificate.
     /// </summary>
     /// <returns>One message per certificate left out, naming its <see cref="HostCertificate.Source"/>; empty when all are served.</returns>
-    public ImmutableArray<string> Update(ImmutableArray<HostCertificate> certificates)
+    /// <param name="certificates">Certificates by host.</param>
+    /// <param name="defaultCertificate">Replaces the construction-time default while set (e.g. <c>--default-ssl-certificate</c>); null restores it.</param>
+    public ImmutableArray<string> Update(ImmutableArray<HostCertificate> certificates, HostCertificate? defaultCertificate = null)
     {
-        var index = HostIndex.Build(certificates, _index, _alpn, out var problems);
+        var previous = _index;
+        var index = HostIndex.Build(certificates, previous, _alpn, out var problems);
+        if (defaultCertificate is not null)
+        {
+            var entry = HostIndex.Reuse(previous, defaultCertificate);
+            if (entry is not null || CertificateEntry.TryCreate(defaultCertificate.Certificate, defaultCertificate.Source, _alpn, out entry, out var problem))
+            {
+                index = index.WithDefault(entry);
+            }
+            else
+            {
+                problems = problems.Add(problem);
+            }
+        }
+
         _index = index;
         return problems;
     }
@@ -68,9 +85,10 @@ public sealed class CertificateTable
     private CertificateEntry Find(string? serverName)
     {
         var index = _index;
+        var fallback = index.Default ?? _default;
         if (string.IsNullOrEmpty(serverName))
         {
-            return _default;
+            return fallback;
         }
 
         var name = serverName.AsSpan();
@@ -90,7 +108,7 @@ public sealed class CertificateTable
             return wildcard;
         }
 
-        return _default;
+        return fallback;
     }
 
     private sealed class HostIndex
@@ -114,6 +132,16 @@ public sealed class CertificateTable
         public Dictionary<X509Certificate2, CertificateEntry> ByCertificate { get; }
 
         public int HostCount { get; }
+
+        /// <summary>The snapshot's default certificate, when it names one.</summary>
+        public CertificateEntry? Default { get; private init; }
+
+        public HostIndex WithDefault(CertificateEntry entry)
+        {
+            var index = new HostIndex(Exact.Dictionary, Wildcard.Dictionary, new Dictionary<X509Certificate2, CertificateEntry>(ByCertificate, ReferenceEqualityComparer.Instance)) { Default = entry };
+            index.ByCertificate.TryAdd(entry.Certificate, entry);
+            return index;
+        }
 
         public static HostIndex Empty { get; } = new([], [], new(ReferenceEqualityComparer.Instance));
 
@@ -167,7 +195,7 @@ public sealed class CertificateTable
         }
 
         // Building a certificate context builds its chain; keep the one we have when the same object comes back.
-        private static CertificateEntry? Reuse(HostIndex previous, HostCertificate hostCertificate)
+        public static CertificateEntry? Reuse(HostIndex previous, HostCertificate hostCertificate)
         {
             if (!previous.ByCertificate.TryGetValue(hostCertificate.Certificate, out var entry))
             {

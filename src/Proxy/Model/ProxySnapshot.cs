@@ -18,5 +18,8 @@ public sealed record ProxySnapshot(
     /// <summary>The cluster that takes requests no route matches; null means 404 from the proxy.</summary>
     public string? DefaultClusterId { get; init; }
 
+    /// <summary>The certificate served when no host matches; null means the proxy's self-generated one.</summary>
+    public HostCertificate? DefaultCertificate { get; init; }
+
     public static ProxySnapshot Empty { get; } = new(0, [], [], [], []);
 }

@@ -67,16 +67,4 @@ public class CheckUsageTests
         Assert.Throws<CommandLineException>(() => CommandLine.Parse(["serve", "--probe"]));
         Assert.Throws<CommandLineException>(() => CommandLine.Parse(["--http-port", "70000"]));
     }
-
-    [Fact]
-    public async Task Probe_without_a_wired_prober_exits_2_instead_of_pretending()
-    {
-        using var manifests = new CheckManifests().App("web", 9010);
-
-        var run = await CheckRun.RunAsync("--manifests", manifests.Write(), "--probe");
-
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Contains("--probe is not available in this build", run.Stderr, StringComparison.Ordinal);
-        Assert.Equal(string.Empty, run.Stdout);
-    }
 }

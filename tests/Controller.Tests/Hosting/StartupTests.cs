@@ -13,6 +13,7 @@ public sealed class StartupTests : IDisposable
         { "Plexus:Manifests", "/nonexistent/plexus-manifests", "does not exist" },
         { "Plexus:Kubeconfig", "/nonexistent/kubeconfig", "does not exist" },
         { "Plexus:BindAddress", "not-an-ip", "not an IP address" },
+        { "Plexus:DefaultSslCertificate", "no-namespace", "NAMESPACE/NAME" },
     };
 
     [Theory]

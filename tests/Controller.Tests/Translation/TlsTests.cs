@@ -143,3 +143,44 @@ public class TlsTests
         Assert.Equal(0, cache.Count);
     }
 }
+
+public class DefaultCertificateTests
+{
+    private static readonly (string Crt, string Key) Pair = K8s.SelfSigned("default.test");
+
+    public static TheoryData<string, Func<StateBuilder, StateBuilder>, string?> Secrets => new()
+    {
+        { "valid", s => s.Add(K8s.Secret("plexus-system", "default-cert", "kubernetes.io/tls", Pair.Crt, Pair.Key)), null },
+        { "missing", s => s, DiagnosticReasons.TlsSecretNotFound },
+        { "wrong type", s => s.Add(K8s.Secret("plexus-system", "default-cert", "Opaque", Pair.Crt, Pair.Key)), DiagnosticReasons.TlsSecretInvalid },
+        { "garbage", s => s.Add(K8s.Secret("plexus-system", "default-cert", "kubernetes.io/tls", "x", "y")), DiagnosticReasons.TlsSecretInvalid },
+    };
+
+    [Theory]
+    [MemberData(nameof(Secrets))]
+    public void Default_ssl_certificate_comes_from_its_secret_or_a_diagnostic_on_it(string name, Func<StateBuilder, StateBuilder> secret, string? reason)
+    {
+        var options = Run.Options();
+        options.DefaultCertificateSecret = "plexus-system/default-cert";
+
+        var snapshot = Run.Build(secret(new StateBuilder()), options);
+
+        if (reason is null)
+        {
+            Assert.NotNull(snapshot.DefaultCertificate);
+            Assert.Equal("CN=default.test", snapshot.DefaultCertificate.Certificate.Subject);
+            Assert.Equal("secret/plexus-system/default-cert", snapshot.DefaultCertificate.Source);
+            Assert.Empty(snapshot.Diagnostics);
+        }
+        else
+        {
+            Assert.True(snapshot.DefaultCertificate is null, name);
+            var diagnostic = snapshot.Only(reason);
+            Assert.Equal(new Plexus.Proxy.Model.ObjectRef("Secret", "plexus-system", "default-cert"), diagnostic.Subject);
+            Assert.Contains("self-signed default certificate is served instead", diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void No_flag_no_default_certificate() => Assert.Null(Run.Build(new StateBuilder()).DefaultCertificate);
+}

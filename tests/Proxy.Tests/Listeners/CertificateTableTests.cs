@@ -57,6 +57,21 @@ public sealed class CertificateTableTests(CertificateFixture certificates) : ICl
     }
 
     [Fact]
+    public void A_snapshot_default_certificate_replaces_the_built_in_one_until_it_is_gone()
+    {
+        var table = Table(certificates.Hosts);
+
+        Assert.Empty(table.Update(certificates.Hosts, new HostCertificate([], certificates.Replacement, "secret/plexus/default")));
+        Assert.Same(certificates.Replacement, table.Select("other.example"));
+        Assert.Same(certificates.Replacement, table.Select(null));
+        Assert.Equal("secret/default/exact", table.SelectSource("exact.test.local"));
+        Assert.Same(certificates.Replacement, table.DefaultCertificate);
+
+        table.Update(certificates.Hosts);
+        Assert.Same(certificates.Default, table.Select("other.example"));
+    }
+
+    [Fact]
     public void Update_replaces_the_whole_table()
     {
         var table = Table(certificates.Hosts);
