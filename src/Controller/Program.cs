@@ -1,3 +1,4 @@
+using Plexus.Controller.Check;
 using Plexus.Controller.Cli;
 using Plexus.Controller.Hosting;
 
@@ -16,6 +17,17 @@ internal static class Program
         {
             (exception.IsHelp ? Console.Out : Console.Error).WriteLine(exception.Message);
             return exception.IsHelp ? 0 : 2;
+        }
+
+        if (commandLine.Command == CommandLine.Check)
+        {
+            using var cancellation = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            };
+            return await CheckCommand.RunAsync(commandLine.Settings, Console.Out, Console.Error, CheckProberFactory.Create, cancellation.Token);
         }
 
         try

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 
 namespace Plexus.Controller.Cli;
 
@@ -6,31 +7,58 @@ namespace Plexus.Controller.Cli;
 public sealed record CommandLine(string Command, IReadOnlyDictionary<string, string?> Settings)
 {
     public const string Serve = "serve";
+    public const string Check = "check";
 
-    private sealed record Flag(string Key, bool IsSwitch, string Help);
+    /// <summary>Configuration section the <c>check</c> flags write to (below <see cref="ControllerOptions.SectionName"/>).</summary>
+    public const string CheckSection = "Check";
+
+    private enum FlagKind
+    {
+        Value,
+        Switch,
+        Port,
+        Seconds,
+        Choice,
+    }
+
+    private sealed record Flag(string Key, FlagKind Kind, string Help, string[]? Choices = null, string? Argument = null);
 
     private static readonly FrozenDictionary<string, Flag> ServeFlags = new Dictionary<string, Flag>
     {
-        ["--manifests"] = new("Manifests", false, "DIR    read resources from YAML files in DIR (no cluster)"),
-        ["--kubeconfig"] = new("Kubeconfig", false, "FILE  kubeconfig to use (default: in-cluster service account)"),
-        ["--http-port"] = new("HttpPort", false, "N      plain HTTP/1.1 + h2c port (default 8080)"),
-        ["--https-port"] = new("HttpsPort", false, "N     TLS port (default 8443)"),
-        ["--admin-port"] = new("AdminPort", false, "N     admin port: /metrics /healthz /readyz /api/snapshot (default 10254)"),
-        ["--bind-address"] = new("BindAddress", false, "IP  listen address (default: all; 127.0.0.1 with --manifests)"),
-        ["--ingress-class"] = new("IngressClass", false, "NAME IngressClass to serve (default plexus)"),
-        ["--watch-namespace"] = new("WatchNamespace", false, "NS watch only this namespace"),
-        ["--default-ssl-certificate"] = new("DefaultSslCertificate", false, "NS/NAME TLS Secret served when no host matches (default: self-signed)"),
-        ["--allow-external-name"] = new("AllowExternalName", true, "  route to ExternalName Services (default false)"),
-        ["--publish-service"] = new("PublishService", false, "NS/NAME write this Service's load-balancer addresses into our Ingresses' status"),
-        ["--publish-address"] = new("PublishAddress", false, "A[,A] write these IPs or host names into our Ingresses' status"),
-        ["--update-status-on-shutdown"] = new("UpdateStatusOnShutdown", true, " clear our Ingresses' status when the leader stops (default false)"),
-        ["--election-namespace"] = new("ElectionNamespace", false, "NS namespace of the leader Lease (default: POD_NAMESPACE)"),
-        ["--election-id"] = new("ElectionId", false, "NAME   name of the leader Lease (default plexus-ingress-leader)"),
-        ["--drain-delay"] = new("DrainDelay", false, "DURATION keep serving after SIGTERM while /readyz is 503 (default 5s)"),
-        ["--shutdown-timeout"] = new("ShutdownTimeout", false, "DURATION in-flight requests may take after the drain delay (default 30s)"),
-        ["--metrics-per-host"] = new("MetricsPerHost", true, "     add the route host as a label of request metrics (default false)"),
-        ["--access-log"] = new("AccessLog", true, "           one JSON line per request on stdout (default false)"),
-        ["--request-metrics"] = new("RequestMetrics", true, "      per-request metrics (default true; false only to measure their cost)"),
+        ["--manifests"] = new("Manifests", FlagKind.Value, "DIR    read resources from YAML files in DIR (no cluster)"),
+        ["--kubeconfig"] = new("Kubeconfig", FlagKind.Value, "FILE  kubeconfig to use (default: in-cluster service account)"),
+        ["--http-port"] = new("HttpPort", FlagKind.Port, "N      plain HTTP/1.1 + h2c port (default 8080)"),
+        ["--https-port"] = new("HttpsPort", FlagKind.Port, "N     TLS port (default 8443)"),
+        ["--admin-port"] = new("AdminPort", FlagKind.Port, "N     admin port: /metrics /healthz /readyz /api/snapshot (default 10254)"),
+        ["--bind-address"] = new("BindAddress", FlagKind.Value, "IP  listen address (default: all; 127.0.0.1 with --manifests)"),
+        ["--ingress-class"] = new("IngressClass", FlagKind.Value, "NAME IngressClass to serve (default plexus)"),
+        ["--watch-namespace"] = new("WatchNamespace", FlagKind.Value, "NS watch only this namespace"),
+        ["--default-ssl-certificate"] = new("DefaultSslCertificate", FlagKind.Value, "NS/NAME TLS Secret served when no host matches (default: self-signed)"),
+        ["--allow-external-name"] = new("AllowExternalName", FlagKind.Switch, "  route to ExternalName Services (default false)"),
+        ["--publish-service"] = new("PublishService", FlagKind.Value, "NS/NAME write this Service's load-balancer addresses into our Ingresses' status"),
+        ["--publish-address"] = new("PublishAddress", FlagKind.Value, "A[,A] write these IPs or host names into our Ingresses' status"),
+        ["--update-status-on-shutdown"] = new("UpdateStatusOnShutdown", FlagKind.Switch, " clear our Ingresses' status when the leader stops (default false)"),
+        ["--election-namespace"] = new("ElectionNamespace", FlagKind.Value, "NS namespace of the leader Lease (default: POD_NAMESPACE)"),
+        ["--election-id"] = new("ElectionId", FlagKind.Value, "NAME   name of the leader Lease (default plexus-ingress-leader)"),
+        ["--drain-delay"] = new("DrainDelay", FlagKind.Value, "DURATION keep serving after SIGTERM while /readyz is 503 (default 5s)"),
+        ["--shutdown-timeout"] = new("ShutdownTimeout", FlagKind.Value, "DURATION in-flight requests may take after the drain delay (default 30s)"),
+        ["--metrics-per-host"] = new("MetricsPerHost", FlagKind.Switch, "     add the route host as a label of request metrics (default false)"),
+        ["--access-log"] = new("AccessLog", FlagKind.Switch, "           one JSON line per request on stdout (default false)"),
+        ["--request-metrics"] = new("RequestMetrics", FlagKind.Switch, "      per-request metrics (default true; false only to measure their cost)"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    // Keys below "Plexus:Check", bound to Plexus.Controller.Check.CheckOptions.
+    private static readonly FrozenDictionary<string, Flag> CheckFlags = new Dictionary<string, Flag>
+    {
+        ["--manifests"] = new("Manifests", FlagKind.Value, "check the YAML manifests in DIR (no cluster)", Argument: "DIR"),
+        ["--kubeconfig"] = new("Kubeconfig", FlagKind.Value, "check the cluster of this kubeconfig (default: in-cluster service account)", Argument: "FILE"),
+        ["--namespace"] = new("Namespace", FlagKind.Value, "only this namespace (default: all)", Argument: "NS"),
+        ["--ingress-class"] = new("IngressClass", FlagKind.Value, "IngressClass to check (default plexus)", Argument: "NAME"),
+        ["--allow-external-name"] = new("AllowExternalName", FlagKind.Switch, "include ExternalName Services (default false)"),
+        ["--probe"] = new("Probe", FlagKind.Switch, "actively probe every endpoint with its declared protocol"),
+        ["--probe-timeout"] = new("ProbeTimeoutSeconds", FlagKind.Seconds, "give up on one endpoint after S seconds: Unproven (default 5)", Argument: "S"),
+        ["--timeout"] = new("TimeoutSeconds", FlagKind.Seconds, "give up reading from the Kubernetes API after S seconds (default 30)", Argument: "S"),
+        ["--output"] = new("Output", FlagKind.Choice, "table (default) or json", ["table", "json"], "FORMAT"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="CommandLineException"/> with a message for the user on bad input.</summary>
@@ -44,28 +72,32 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
             command = args[0] switch
             {
                 Serve => Serve,
-                _ => throw new CommandLineException($"unknown command '{args[0]}' (commands: serve)"),
+                Check => Check,
+                _ => throw new CommandLineException($"unknown command '{args[0]}' (commands: serve, check)"),
             };
             index = 1;
         }
 
+        var (flags, prefix, usage) = command == Check
+            ? (CheckFlags, $"{ControllerOptions.SectionName}:{CheckSection}", CheckUsage)
+            : (ServeFlags, ControllerOptions.SectionName, Usage);
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         for (; index < args.Count; index++)
         {
             var arg = args[index];
             if (arg is "-h" or "--help")
             {
-                throw new CommandLineException(Usage, isHelp: true);
+                throw new CommandLineException(usage, isHelp: true);
             }
 
             var (name, inlineValue) = SplitInline(arg);
-            if (!ServeFlags.TryGetValue(name, out var flag))
+            if (!flags.TryGetValue(name, out var flag))
             {
-                throw new CommandLineException($"unknown flag '{name}'\n{Usage}");
+                throw new CommandLineException($"unknown flag '{name}'\n{usage}");
             }
 
             string? value;
-            if (flag.IsSwitch)
+            if (flag.Kind == FlagKind.Switch)
             {
                 value = inlineValue ?? "true";
                 if (!bool.TryParse(value, out _))
@@ -78,16 +110,11 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
                 value = inlineValue ?? (index + 1 < args.Count ? args[++index] : throw new CommandLineException($"{name} needs a value"));
             }
 
-            if (flag.Key.EndsWith("Port", StringComparison.Ordinal)
-                && (!int.TryParse(value, out var port) || port is < 0 or > 65535))
-            {
-                throw new CommandLineException($"{name} must be a port number (0-65535), not '{value}'");
-            }
-
-            settings[$"{ControllerOptions.SectionName}:{flag.Key}"] = value;
+            Validate(name, flag, value);
+            settings[$"{prefix}:{flag.Key}"] = value;
         }
 
-        if (settings.ContainsKey($"{ControllerOptions.SectionName}:Manifests") && settings.ContainsKey($"{ControllerOptions.SectionName}:Kubeconfig"))
+        if (settings.ContainsKey($"{prefix}:Manifests") && settings.ContainsKey($"{prefix}:Kubeconfig"))
         {
             throw new CommandLineException("--manifests and --kubeconfig exclude each other: use one source");
         }
@@ -96,8 +123,35 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
     }
 
     public static string Usage =>
-        "usage: Plexus.Controller [serve] [flags]\nflags:\n"
-        + string.Join('\n', ServeFlags.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"  {f.Key} {f.Value.Help}"));
+        "usage: Plexus.Controller [serve] [flags]\n"
+        + "       Plexus.Controller check [flags]   (see check --help)\nflags:\n"
+        + FlagList(ServeFlags);
+
+    public static string CheckUsage =>
+        "usage: Plexus.Controller check [--manifests DIR | --kubeconfig FILE] [--namespace NS] [--probe] [--output table|json]\n"
+        + "Checks the backend protocol of every routed Service port: what is declared and where, what the readiness\n"
+        + "probes prove, and (with --probe) what each endpoint really speaks.\n"
+        + "exit codes: 0 nothing mismatches, 1 something mismatches, 2 usage or connection error\nflags:\n"
+        + FlagList(CheckFlags, align: true);
+
+    // Serve's help texts carry their own spacing; check's are aligned here.
+    private static string FlagList(FrozenDictionary<string, Flag> flags, bool align = false) =>
+        string.Join('\n', flags.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => align
+            ? $"  {(f.Value.Argument is null ? f.Key : $"{f.Key} {f.Value.Argument}"),-24} {f.Value.Help}"
+            : $"  {f.Key} {f.Value.Help}"));
+
+    private static void Validate(string name, Flag flag, string value)
+    {
+        switch (flag.Kind)
+        {
+            case FlagKind.Port when !int.TryParse(value, out var port) || port is < 0 or > 65535:
+                throw new CommandLineException($"{name} must be a port number (0-65535), not '{value}'");
+            case FlagKind.Seconds when !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 3600:
+                throw new CommandLineException($"{name} must be a number of seconds (1-3600), not '{value}'");
+            case FlagKind.Choice when !flag.Choices!.Contains(value, StringComparer.Ordinal):
+                throw new CommandLineException($"{name} must be one of {string.Join(", ", flag.Choices!)}, not '{value}'");
+        }
+    }
 
     private static (string Name, string? Value) SplitInline(string arg)
     {
