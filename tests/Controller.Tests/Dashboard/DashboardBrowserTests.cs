@@ -109,6 +109,10 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         Assert.EndsWith("/s", webRate.Text.Trim(), StringComparison.Ordinal);
         Assert.Equal("4", Assert.Single(RenderedDom.Elements(web.InnerHtml, "td"), c => c.HasClass("total")).Attribute("data-total"));
 
+        // A route without any traffic yet reads 0/s once two scrapes were taken, not "unknown".
+        var odd = Assert.Single(routes, r => r.Attribute("data-host") == "odd.test");
+        Assert.Equal("0.000", Assert.Single(RenderedDom.Elements(odd.InnerHtml, "td"), c => c.HasClass("rate")).Attribute("data-rate"));
+
         var legacy = Assert.Single(routes, r => r.Attribute("data-host") == "legacy.test" && r.Attribute("data-path") == "/api");
         var legacyTotal = Assert.Single(RenderedDom.Elements(legacy.InnerHtml, "td"), c => c.HasClass("total"));
         Assert.Equal("3", legacyTotal.Attribute("data-total"));

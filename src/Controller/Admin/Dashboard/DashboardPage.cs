@@ -44,6 +44,7 @@ internal static class DashboardPage
   .severity-warning { color: var(--warn-fg); font-weight: 600; }
   .empty { color: var(--muted); font-style: italic; }
   .backend { margin-bottom: 1rem; }
+  td.subject { white-space: nowrap; overflow-wrap: normal; }
 </style>
 </head>
 <body>
@@ -82,7 +83,7 @@ internal static class DashboardPage
 (() => {
   const refreshMs = 2000;
   let previous = null; // { at: ms, totals: Map(key -> { all, errors }) }
-  let rates = new Map(); // key -> { perSecond, errorShare }
+  let rates = null; // key -> { perSecond, errorShare }; null until two scrapes were seen
   let totals = new Map();
 
   // Builds an element; text is set with textContent only, attributes with setAttribute (never event handlers).
@@ -179,7 +180,7 @@ internal static class DashboardPage
     const rows = doc.routes.map(route => {
       const s = route.series;
       const key = seriesKey(s.namespace, s.ingress, s.service, s.port);
-      const rate = rates.get(key);
+      const rate = rates === null ? null : (rates.get(key) || { perSecond: 0, errorShare: null });
       const total = totals.get(key);
       const backend = backends.get(route.cluster);
       const counts = { Verified: 0, Unproven: 0, Mismatch: 0 };
@@ -211,7 +212,7 @@ internal static class DashboardPage
     body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 9, class: "empty" }, "No routes: no Ingress of this class is applied."))]));
 
     const unmatched = totals.get(seriesKey("", "", "", ""));
-    const unmatchedRate = rates.get(seriesKey("", "", "", ""));
+    const unmatchedRate = rates === null ? null : rates.get(seriesKey("", "", "", ""));
     document.getElementById("unmatched").textContent = unmatched
       ? "Requests that matched no route: " + unmatched.all + (unmatchedRate ? " (" + formatRate(unmatchedRate.perSecond) + "/s)" : "") + "."
       : "";
@@ -243,7 +244,7 @@ internal static class DashboardPage
   function renderDiagnostics(doc) {
     const rows = doc.diagnostics.map(d => el("tr", { class: "diagnostic", "data-reason": d.reason },
       el("td", { class: "severity-" + String(d.severity).toLowerCase() }, d.severity),
-      el("td", { class: "mono" }, d.subject),
+      el("td", { class: "mono subject" }, d.subject),
       el("td", {}, d.reason),
       el("td", { class: "message" }, d.message)));
     document.querySelector("#diagnostics tbody").replaceChildren(...(rows.length ? rows
