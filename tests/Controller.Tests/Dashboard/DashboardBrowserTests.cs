@@ -24,6 +24,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false });
     private TestBackend _web = null!;
     private TestBackend _legacy = null!;
+    private readonly int _closedPort = ClosedPort();
     private WebApplication? _app;
 
     public async Task InitializeAsync()
@@ -32,7 +33,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         _web = await TestBackend.StartAsync(TestBackendKind.Http1);
         _legacy = await TestBackend.StartAsync(TestBackendKind.Http1);
         Directory.CreateDirectory(_folder);
-        await File.WriteAllTextAsync(Path.Combine(_folder, "shop.yaml"), ManifestsFor(_web.Port, _legacy.Port));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "shop.yaml"), ManifestsFor(_web.Port, _legacy.Port, _closedPort));
         _app = PlexusApplication.Create(
             new Dictionary<string, string?>
             {
@@ -126,6 +127,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains("badge verdict-mismatch", mismatch.InnerHtml, StringComparison.Ordinal);
         Assert.Contains("speaks HTTP/1.1 only", mismatch.Text, StringComparison.Ordinal);
         Assert.Contains(endpoints, e => e.Attribute("data-endpoint") == webAddress && e.HasClass("verdict-verified"));
+        var unreachable = Assert.Single(endpoints, e => e.Attribute("data-endpoint") == $"127.0.0.1:{_closedPort}");
+        Assert.Equal("Unproven", unreachable.Attribute("data-verdict"));
+        Assert.True(unreachable.HasClass("verdict-unproven"), unreachable.Attribute("class"));
 
         var diagnostics = RenderedDom.Elements(dom, "tr").Where(r => r.HasClass("diagnostic")).ToList();
         var protocolMismatch = Assert.Single(diagnostics, d => d.Attribute("data-reason") == "BackendProtocolMismatch");
@@ -193,9 +197,18 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         return response.StatusCode;
     }
 
-    private static string ManifestsFor(int webPort, int legacyPort) => Probing.Manifests.IngressClass
+    /// <summary>A loopback port that was free a moment ago: the prober cannot reach it, so its verdict stays Unproven.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string ManifestsFor(int webPort, int legacyPort, int closedPort) => Probing.Manifests.IngressClass
         + Service("web", "http", webPort) + Ingress("web", "web.test", "/shop", "web")
         + Service("legacy", "h2c", legacyPort) + Ingress("legacy", "legacy.test", "/api", "legacy")
+        + Service("down", "h2c", closedPort) + Ingress("down", "down.test", "/", "down")
         + Service("odd", Markup.Replace("'", "''", StringComparison.Ordinal), webPort) + Ingress("odd", "odd.test", "/", "odd");
 
     private static string Service(string name, string protocol, int port) => string.Format(

@@ -45,6 +45,9 @@ internal static class DashboardPage
   .empty { color: var(--muted); font-style: italic; }
   .backend { margin-bottom: 1rem; }
   td.subject { white-space: nowrap; overflow-wrap: normal; }
+  table.backend { table-layout: fixed; }
+  table.backend th:nth-child(1) { width: 16%; } table.backend th:nth-child(2) { width: 12%; }
+  table.backend th:nth-child(3) { width: 9%; } table.backend th:nth-child(5) { width: 18%; }
 </style>
 </head>
 <body>
@@ -66,16 +69,17 @@ internal static class DashboardPage
     <p class="muted">Rates come from two successive scrapes of <code>/metrics</code>; routes of one Ingress to one Service port share their figures.
       <span id="unmatched"></span></p>
   </section>
-  <section aria-labelledby="backends-title">
-    <h2 id="backends-title">Backends and protocol verdicts</h2>
-    <div id="backends"></div>
-  </section>
   <section aria-labelledby="diagnostics-title">
     <h2 id="diagnostics-title">Diagnostics</h2>
+    <p class="muted">What is wrong with the applied objects now, from the current snapshot.</p>
     <table id="diagnostics">
       <thead><tr><th scope="col">Severity</th><th scope="col">Object</th><th scope="col">Reason</th><th scope="col">Message</th></tr></thead>
       <tbody></tbody>
     </table>
+  </section>
+  <section aria-labelledby="backends-title">
+    <h2 id="backends-title">Backends and protocol verdicts</h2>
+    <div id="backends"></div>
   </section>
 </main>
 <script>
