@@ -162,6 +162,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         var policy = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
         Assert.Contains("connect-src 'self'", policy, StringComparison.Ordinal);
+        Assert.Contains("script-src 'sha256-", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
         var html = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);

@@ -6,10 +6,10 @@ namespace Plexus.Controller.Admin.Dashboard;
 /// <summary>The dashboard: the page at <c>/</c> and the JSON it reads at <c>/api/dashboard</c> (plus <c>/metrics</c> for rates).</summary>
 public static class DashboardEndpoints
 {
-    // Everything is inline and same-origin: the policy forbids any other source, so user text that slipped into
-    // markup still could not load or run anything.
-    private const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; "
+    // Everything is inline and same-origin. Only the page's own script may run (by its hash), so even markup that
+    // slipped into the document could neither load nor run anything.
+    private static readonly string ContentSecurityPolicy =
+        $"default-src 'none'; script-src '{DashboardPage.ScriptHash}'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

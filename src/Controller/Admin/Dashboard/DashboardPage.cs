@@ -7,6 +7,20 @@ namespace Plexus.Controller.Admin.Dashboard;
 /// </summary>
 internal static class DashboardPage
 {
+    private const string ScriptOpen = "<script>";
+    private const string ScriptClose = "</script>";
+
+    /// <summary>The CSP source expression ('sha256-…') of the page's one inline script.</summary>
+    public static string ScriptHash { get; } = HashOfScript();
+
+    private static string HashOfScript()
+    {
+        var start = Html.IndexOf(ScriptOpen, StringComparison.Ordinal) + ScriptOpen.Length;
+        var end = Html.IndexOf(ScriptClose, start, StringComparison.Ordinal);
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Html[start..end]));
+        return "sha256-" + Convert.ToBase64String(digest);
+    }
+
     public const string Html = """
 <!DOCTYPE html>
 <html lang="en">
