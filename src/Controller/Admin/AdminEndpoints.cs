@@ -25,6 +25,7 @@ public static class AdminEndpoints
             : Results.Text(readiness.IsDraining ? "draining\n" : "waiting for the first full sync\n", statusCode: StatusCodes.Status503ServiceUnavailable));
         endpoints.MapMetrics("/metrics", endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>());
         endpoints.MapGet("/api/snapshot", (ISnapshotApplier proxy) => Results.Json(SnapshotDocument.From(proxy.Current), Json));
+        Dashboard.DashboardEndpoints.MapPlexusDashboard(endpoints);
         return endpoints;
     }
 }
