@@ -14,7 +14,9 @@ internal sealed partial class PlexusProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _tail = new();
     private readonly ConcurrentQueue<AppliedSnapshot> _applied = new();
+    private readonly ConcurrentDictionary<string, int> _warningMessages = new(StringComparer.Ordinal);
     private int _warnings;
+    private bool _warningFollows;
 
     private PlexusProcess(Process process) => _process = process;
 
@@ -23,6 +25,9 @@ internal sealed partial class PlexusProcess : IAsyncDisposable
     public IReadOnlyList<AppliedSnapshot> Applied => [.. _applied];
 
     public int WarningsAndErrors => Volatile.Read(ref _warnings);
+
+    /// <summary>Warning and error messages (numbers blanked so that alike ones group), with how often each came.</summary>
+    public IReadOnlyDictionary<string, int> WarningMessages => _warningMessages;
 
     public static PlexusProcess Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
@@ -107,9 +112,18 @@ internal sealed partial class PlexusProcess : IAsyncDisposable
         {
         }
 
+        // The console formatter writes "warn: Category[id]" and the message on the next line. Lines come one at a time.
+        if (_warningFollows)
+        {
+            _warningFollows = false;
+            var message = Digits().Replace(line.Trim(), "#");
+            _warningMessages.AddOrUpdate(message.Length > 160 ? message[..160] : message, 1, (_, n) => n + 1);
+        }
+
         if (line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _warnings);
+            _warningFollows = true;
         }
 
         var match = AppliedLine().Match(line);
@@ -126,6 +140,9 @@ internal sealed partial class PlexusProcess : IAsyncDisposable
     // "Applied snapshot {Version} ({Kind} build): {Routes} routes, ... in {ElapsedMs:F1} ms" (SnapshotPipeline).
     [GeneratedRegex(@"Applied snapshot (?<version>\d+) \((?<kind>\w+) build\):.* in (?<ms>[\d.]+) ms")]
     private static partial Regex AppliedLine();
+
+    [GeneratedRegex(@"\d+(\.\d+)*")]
+    private static partial Regex Digits();
 }
 
 /// <param name="Timestamp">Stopwatch timestamp when the log line arrived here.</param>

@@ -46,22 +46,19 @@ internal static class ScaleBenchmark
                 options.PlexusDll,
                 ["--kubeconfig", kubeconfig, "--http-port", Str(ports[0]), "--https-port", Str(ports[1]), "--admin-port", Str(ports[2]), "--bind-address", "127.0.0.1"],
                 environment);
+            Say($"Plexus pid {plexus.Id}");
 
             // 1. Initial list → first applied snapshot.
             await UntilAsync(() => plexus.Applied.Count > 0, SyncTimeout, "the first applied snapshot", plexus);
             var first = plexus.Applied[0];
-            var lists = clock.Lists.Where(l => l.Timestamp <= first.Timestamp).ToList();
-            if (lists.Count == 0)
-            {
-                throw new InvalidOperationException("No answered list request was observed (hosting diagnostics did not report).");
-            }
-
-            var listsDone = lists.Max(l => l.Timestamp);
-            var firstListStart = clock.Lists.Min(l => l.Timestamp);
+            var listsDone = clock.InitialListCompleted()
+                ?? throw new InvalidOperationException("No list followed by a watch was observed (hosting diagnostics did not report).");
+            var lists = clock.Lists.Where(l => l.Timestamp <= listsDone).ToList();
+            var firstListStart = lists.Min(l => l.Timestamp);
             using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[2]}/"), Timeout = TimeSpan.FromSeconds(10) };
             await UntilAsync(IsReady(admin), TimeSpan.FromSeconds(30), "/readyz 200", plexus);
             var toSnapshot = Ms(listsDone, first.Timestamp);
-            Say($"first snapshot ({first.Kind}, version {first.Version}, build+apply {first.ElapsedMs:F1} ms) {toSnapshot:F0} ms after the last list page was answered; process start → snapshot {Ms(started, first.Timestamp):F0} ms; {lists.Count} list pages answered between {Ms(started, firstListStart):F0} and {Ms(started, listsDone):F0} ms");
+            Say($"first snapshot ({first.Kind}, version {first.Version}, build+apply {first.ElapsedMs:F1} ms) {toSnapshot:F0} ms after the last list page was answered; process start → snapshot {Ms(started, first.Timestamp):F0} ms; {lists.Count} list pages answered between {Ms(started, firstListStart):F0} and {Ms(started, listsDone):F0} ms after process start");
             var cpuAtSync = plexus.CpuTime();
 
             // The first build starts a probe of every endpoint (all refused at once on loopback); let them settle.
@@ -79,7 +76,7 @@ internal static class ScaleBenchmark
             Say($"churn: {latencies.Count} changes, {churnBuilds.Count} builds ({string.Join(", ", churnBuilds.GroupBy(b => b.Kind).Select(g => $"{g.Count()} {g.Key}"))}); Plexus CPU {(cpuChurned - cpuSettled).TotalSeconds:F1} s for the churn");
 
             var metrics = await admin.GetStringAsync(new Uri("metrics", UriKind.Relative));
-            WriteReport(report, options, toSnapshot, first, latencies, memorySynced, memoryChurned, plexus.Applied, metrics, plexus.WarningsAndErrors);
+            WriteReport(report, options, toSnapshot, first, latencies, memorySynced, memoryChurned, plexus.Applied, metrics, plexus.WarningMessages);
         }
         finally
         {
@@ -148,7 +145,7 @@ internal static class ScaleBenchmark
         (double Rss, double Peak) churned,
         IReadOnlyList<AppliedSnapshot> applied,
         string metrics,
-        int warnings)
+        IReadOnlyDictionary<string, int> warnings)
     {
         latencies.Sort();
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
@@ -182,7 +179,12 @@ internal static class ScaleBenchmark
         }
 
         report.AppendLine("```");
-        report.AppendLine(CultureInfo.InvariantCulture, $"Warning/error log entries of Plexus during the run: {warnings}.");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Warnings and errors Plexus logged during the run: {warnings.Values.Sum()}.");
+        foreach (var (message, count) in warnings.OrderByDescending(w => w.Value).Take(8))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"- {count} × {message}");
+        }
     }
 
     private static double Percentile(List<double> sorted, double p) =>
