@@ -10,11 +10,13 @@ internal sealed record ScaleOptions(
     int Iterations,
     string ProbeInterval,
     string? FirstVerdictWait,
-    string? Out)
+    string? Out,
+    IReadOnlyDictionary<string, string> PlexusEnvironment)
 {
     public const string Usage = """
         usage: Plexus.Bench.Scale --plexus PATH/Plexus.Controller.dll [--services 10000] [--endpoints-per-service 5]
                                   [--iterations 100] [--probe-interval 01:00:00] [--first-verdict-wait 00:00:03] [--out FILE]
+                                  [--plexus-env NAME=VALUE]...
         """;
 
     public static ScaleOptions Parse(string[] args)
@@ -22,6 +24,7 @@ internal sealed record ScaleOptions(
         string? plexus = null, firstVerdictWait = null, output = null;
         int services = 10_000, perService = 5, iterations = 100;
         var probeInterval = "01:00:00";
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -34,6 +37,7 @@ internal sealed record ScaleOptions(
                 case "--probe-interval": probeInterval = value; break;
                 case "--first-verdict-wait": firstVerdictWait = value; break;
                 case "--out": output = value; break;
+                case "--plexus-env" when value.Split('=', 2) is [{ Length: > 0 } name, var setting]: environment[name] = setting; break;
                 default: throw new ArgumentException($"unknown argument {args[i]}\n{Usage}");
             }
 
@@ -50,6 +54,6 @@ internal sealed record ScaleOptions(
             throw new ArgumentException($"sizes out of range\n{Usage}");
         }
 
-        return new ScaleOptions(plexus, services, perService, iterations, probeInterval, firstVerdictWait, output);
+        return new ScaleOptions(plexus, services, perService, iterations, probeInterval, firstVerdictWait, output, environment);
     }
 }
