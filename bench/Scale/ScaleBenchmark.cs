@@ -1,0 +1,303 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Plexus.Controller.Tests.FakeApi;
+
+namespace Plexus.Bench.Scale;
+
+/// <summary>
+/// The scale benchmark: a large cluster in the fake API, Plexus.Controller watching it from its own process, then
+/// (1) initial list → first applied snapshot, (2) EndpointSlice change → traffic at the new endpoint, (3) memory.
+/// Every wait is bounded.
+/// </summary>
+internal static class ScaleBenchmark
+{
+    private static readonly TimeSpan SyncTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
+
+    public static async Task<int> RunAsync(ScaleOptions options)
+    {
+        var report = new StringBuilder();
+        using var clock = new ApiResponseClock();
+        await using var api = await FakeKubernetesApi.StartAsync(historyCapacity: 1000);
+        clock.ApiPort = api.BaseAddress.Port;
+        var fill = Stopwatch.StartNew();
+        ClusterFiller.Fill(api, options.Services, options.EndpointsPerService);
+        Say($"fake API {api.BaseAddress}: {options.Services} Ingresses, {options.Services} Services, {options.Services} EndpointSlices with {options.Services * options.EndpointsPerService} endpoints, filled in {fill.Elapsed.TotalSeconds:F1} s");
+
+        await using var backends = await NamedBackends.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("plexus-scale-");
+        try
+        {
+            var kubeconfig = WriteKubeconfig(folder.FullName, api.BaseAddress);
+            var ports = FreeLoopbackPorts(3);
+            var environment = new Dictionary<string, string>(options.PlexusEnvironment) { ["Plexus__Probe__Interval"] = options.ProbeInterval };
+            if (options.FirstVerdictWait is { } wait)
+            {
+                environment["Plexus__Probe__FirstVerdictWait"] = wait;
+            }
+
+            Say($"starting Plexus ({string.Join(", ", environment.Select(e => $"{e.Key}={e.Value}"))}), http {ports[0]}, admin {ports[2]}");
+            var started = Stopwatch.GetTimestamp();
+            await using var plexus = PlexusProcess.Start(
+                options.PlexusDll,
+                ["--kubeconfig", kubeconfig, "--http-port", Str(ports[0]), "--https-port", Str(ports[1]), "--admin-port", Str(ports[2]), "--bind-address", "127.0.0.1"],
+                environment);
+            Say($"Plexus pid {plexus.Id}");
+
+            // 1. Initial list → first applied snapshot.
+            await UntilAsync(() => plexus.Applied.Count > 0, SyncTimeout, "the first applied snapshot", plexus);
+            var first = plexus.Applied[0];
+            var listsDone = clock.InitialListCompleted()
+                ?? throw new InvalidOperationException("No list followed by a watch was observed (hosting diagnostics did not report).");
+            var lists = clock.Lists.Where(l => l.Timestamp <= listsDone).ToList();
+            var firstListStart = lists.Min(l => l.Timestamp);
+            using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[2]}/"), Timeout = TimeSpan.FromSeconds(10) };
+            await UntilAsync(IsReady(admin), TimeSpan.FromSeconds(30), "/readyz 200", plexus);
+            var toSnapshot = Ms(listsDone, first.Timestamp);
+            Say($"first snapshot ({first.Kind}, version {first.Version}, build+apply {first.ElapsedMs:F1} ms) {toSnapshot:F0} ms after the last list page was answered; process start → snapshot {Ms(started, first.Timestamp):F0} ms; {lists.Count} list pages answered between {Ms(started, firstListStart):F0} and {Ms(started, listsDone):F0} ms after process start");
+            var cpuAtSync = plexus.CpuTime();
+
+            // The first build starts a probe of every endpoint (all refused at once on loopback); let them settle.
+            var settled = await UntilQuietAsync(plexus, Quiet, SyncTimeout);
+            var cpuSettled = plexus.CpuTime();
+            var memorySynced = plexus.Memory();
+            Say($"control plane quiet {Ms(first.Timestamp, settled):F0} ms after the first snapshot ({plexus.Applied.Count(a => a.Kind == "verdicts")} verdict builds meanwhile); Plexus CPU {cpuAtSync.TotalSeconds:F1} s at first snapshot, {cpuSettled.TotalSeconds:F1} s when quiet; VmRSS {memorySynced.Rss:F0} MiB, VmHWM {memorySynced.Peak:F0} MiB");
+
+            // 2. EndpointSlice change → the new endpoint takes traffic.
+            var buildsBeforeChurn = plexus.Applied.Count;
+            var (latencies, failed) = await ChurnAsync(api, backends, ports[0], options.Iterations, plexus);
+            var cpuChurned = plexus.CpuTime();
+            var memoryChurned = plexus.Memory();
+            var churnBuilds = plexus.Applied.Skip(buildsBeforeChurn).ToList();
+            Say($"churn: {latencies.Count} changes, {churnBuilds.Count} builds ({string.Join(", ", churnBuilds.GroupBy(b => b.Kind).Select(g => $"{g.Count()} {g.Key}"))}); Plexus CPU {(cpuChurned - cpuSettled).TotalSeconds:F1} s for the churn");
+
+            var metrics = await admin.GetStringAsync(new Uri("metrics", UriKind.Relative));
+            WriteReport(report, options, toSnapshot, first, latencies, failed, memorySynced, memoryChurned, plexus.Applied, metrics, plexus.WarningMessages);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(report);
+        if (options.Out is { } path)
+        {
+            await File.WriteAllTextAsync(path, report.ToString());
+        }
+
+        return 0;
+    }
+
+    private static async Task<(List<double> Latencies, int Failed)> ChurnAsync(FakeKubernetesApi api, NamedBackends backends, int httpPort, int iterations, PlexusProcess plexus)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+        var url = new Uri($"http://127.0.0.1:{httpPort}/");
+        var latencies = new List<double>(iterations);
+        var failed = 0;
+        for (var n = 0; n < iterations; n++)
+        {
+            var port = n % 2 == 0 ? backends.PortA : backends.PortB;
+            var expected = backends.Name(port);
+            var changed = Stopwatch.GetTimestamp();
+            api.Update(ClusterFiller.Slice(0, ["127.0.0.1"], port));
+            string? answer;
+            while ((answer = await AnswerAsync(client, url, ClusterFiller.Host(0))) != expected)
+            {
+                // The first change replaces the refused 127.1.x.y endpoints: failures before it are expected.
+                if (answer is null && n > 0)
+                {
+                    failed++;
+                }
+
+                if (Stopwatch.GetElapsedTime(changed) > ChangeTimeout || plexus.HasExited)
+                {
+                    throw new TimeoutException($"change {n}: {ClusterFiller.Host(0)} never reached backend {expected} within {ChangeTimeout.TotalSeconds} s\n{plexus.Tail()}");
+                }
+
+                await Task.Delay(1);
+            }
+
+            latencies.Add(Stopwatch.GetElapsedTime(changed).TotalMilliseconds);
+        }
+
+        return (latencies, failed);
+    }
+
+    private static async Task<string?> AnswerAsync(HttpClient client, Uri url, string host)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Host = host;
+        try
+        {
+            using var response = await client.SendAsync(request);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteReport(
+        StringBuilder report,
+        ScaleOptions options,
+        double toSnapshot,
+        AppliedSnapshot first,
+        List<double> latencies,
+        int failed,
+        (double Rss, double Peak) synced,
+        (double Rss, double Peak) churned,
+        IReadOnlyList<AppliedSnapshot> applied,
+        string metrics,
+        IReadOnlyDictionary<string, int> warnings)
+    {
+        latencies.Sort();
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
+        report.AppendLine(CultureInfo.InvariantCulture, $"{options.Services} Ingresses, {options.Services} Services, {options.Services * options.EndpointsPerService} endpoints; {Environment.ProcessorCount} CPUs, load average at the end: {load}.");
+        var settings = options.PlexusEnvironment.Select(e => $"{e.Key}={e.Value}")
+            .Prepend($"Plexus__Probe__Interval={options.ProbeInterval}")
+            .Concat(options.FirstVerdictWait is { } w ? [$"Plexus__Probe__FirstVerdictWait={w}"] : []);
+        report.AppendLine(CultureInfo.InvariantCulture, $"Plexus environment for the run: {string.Join(", ", settings)}; everything else default.");
+        report.AppendLine();
+        report.AppendLine("| measure | target | measured |");
+        report.AppendLine("|---|---|--:|");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| last initial list page answered → first snapshot applied | < 1 s | {toSnapshot:F0} ms (pipeline build+apply {first.ElapsedMs:F0} ms) |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| EndpointSlice change → new endpoint takes traffic, p50 / p99 / max ({latencies.Count} changes) | p99 < 50 ms | {Percentile(latencies, 0.5):F1} / {Percentile(latencies, 0.99):F1} / {latencies[^1]:F1} ms |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| requests through Plexus that failed while it switched endpoints (changes 2..{latencies.Count}) | 0 | {failed} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| Plexus resident memory after sync, VmRSS (VmHWM) | < 300 MB | {synced.Rss:F0} MiB ({synced.Peak:F0} MiB) |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| Plexus resident memory after churn, VmRSS (VmHWM) | < 300 MB | {churned.Rss:F0} MiB ({churned.Peak:F0} MiB) |");
+        report.AppendLine();
+        report.AppendLine("Snapshot builds (from the log: build + probe wait + apply, as the pipeline measures it):");
+        report.AppendLine();
+        report.AppendLine("| build kind | count | p50 | max |");
+        report.AppendLine("|---|--:|--:|--:|");
+        foreach (var group in applied.GroupBy(a => a.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var ms = group.Select(a => a.ElapsedMs).Order().ToList();
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {ms.Count} | {Percentile(ms, 0.5):F1} ms | {ms[^1]:F1} ms |");
+        }
+
+        report.AppendLine();
+        report.AppendLine("From /metrics:");
+        report.AppendLine();
+        report.AppendLine("```");
+        foreach (var line in metrics.Split('\n').Where(l => l.StartsWith("plexus_snapshot_build", StringComparison.Ordinal) && !l.Contains("_bucket", StringComparison.Ordinal)))
+        {
+            report.AppendLine(line);
+        }
+
+        report.AppendLine("```");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Warnings and errors Plexus logged during the run: {warnings.Values.Sum()}.");
+        foreach (var (message, count) in warnings.OrderByDescending(w => w.Value).Take(8))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"- {count} × {message}");
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static async Task<bool> IsReadyAsync(HttpClient admin)
+    {
+        try
+        {
+            using var response = await admin.GetAsync(new Uri("readyz", UriKind.Relative));
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static Func<Task<bool>> IsReady(HttpClient admin) => () => IsReadyAsync(admin);
+
+    private static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what, PlexusProcess plexus) =>
+        UntilAsync(() => Task.FromResult(condition()), timeout, what, plexus);
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, PlexusProcess plexus)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!await condition())
+        {
+            if (plexus.HasExited || Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for {what} (Plexus {(plexus.HasExited ? "exited" : "running")}):\n{plexus.Tail()}");
+            }
+
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>Waits until Plexus applied no snapshot for <paramref name="quiet"/>; returns when the last one was applied.</summary>
+    private static async Task<long> UntilQuietAsync(PlexusProcess plexus, TimeSpan quiet, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var last = plexus.Applied[^1].Timestamp;
+            if (Stopwatch.GetElapsedTime(last) >= quiet)
+            {
+                return last;
+            }
+
+            if (plexus.HasExited || Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"Plexus kept applying snapshots for {timeout.TotalSeconds} s:\n{plexus.Tail()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static string WriteKubeconfig(string folder, Uri server)
+    {
+        // KubernetesClient refuses a kubeconfig user without credentials; the fake API checks none.
+        var path = Path.Combine(folder, "kubeconfig");
+        File.WriteAllText(path, $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {{server}}
+            users:
+            - name: bench
+              user:
+                token: bench
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: bench
+            current-context: fake
+            """);
+        return path;
+    }
+
+    private static int[] FreeLoopbackPorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
+    }
+
+    private static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
+
+    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void Say(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+}
