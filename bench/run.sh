@@ -129,6 +129,12 @@ echo
 echo "| client -> upstream | direct to backend | through Plexus | Plexus / direct |"
 echo "|---|--:|--:|--:|"
 } | tee "$W/table"
+# Warm-up, not measured: a fresh .NET process runs unoptimised (tier-0) code at first, and pinned to one CPU the
+# runtime waits ten times longer (1 s of no new code) before it starts optimising; both instances get the same.
+for port in 18410 18420; do
+  taskset -c $LOADCPU wrk -t1 -c64 -d"${SECS}s" -H "Host: h1.bench" "http://127.0.0.1:$port/" >/dev/null 2>&1 || true
+  taskset -c $LOADCPU h2load -c16 -m16 -t1 -D "$SECS" -H ":authority: h2c.bench" "http://127.0.0.1:$port/" >/dev/null 2>&1 || true
+done
 row() { printf "| %s | %s | %s | %s |\n" "$1" "$(cell "$2")" "$(cell "$3")" "$(ratio "$2" "$3")" | tee -a "$W/table"; }
 d=$(h1load 18401 localhost);          p=$(h1load 18410 h1.bench);           row "h1 -> h1" "$d" "$p"
 d=$(h1load 18401 localhost);          p=$(h1load 18410 h2c.bench);          row "h1 -> h2c (direct: h1)" "$d" "$p"
