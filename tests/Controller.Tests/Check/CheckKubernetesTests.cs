@@ -22,7 +22,7 @@ public class CheckKubernetesTests
             Create(api, obj);
         }
 
-        using var kubeconfig = new TempKubeconfig(api.BaseAddress);
+        using var kubeconfig = new Kubeconfig(api.BaseAddress);
 
         var fromApi = await CheckRun.RunAsync("--kubeconfig", kubeconfig.Path);
         var fromFiles = await CheckRun.RunAsync("--manifests", manifests.Write());
@@ -46,7 +46,7 @@ public class CheckKubernetesTests
             Create(api, obj);
         }
 
-        using var kubeconfig = new TempKubeconfig(api.BaseAddress);
+        using var kubeconfig = new Kubeconfig(api.BaseAddress);
 
         var run = await CheckRun.RunAsync("--kubeconfig", kubeconfig.Path, "--namespace", "team-b", "--output", "json");
 
@@ -69,7 +69,7 @@ public class CheckKubernetesTests
             listener.Stop();
         }
 
-        using var kubeconfig = new TempKubeconfig(new Uri($"http://127.0.0.1:{closedPort}/"));
+        using var kubeconfig = new Kubeconfig(new Uri($"http://127.0.0.1:{closedPort}/"));
 
         var run = await CheckRun.RunAsync("--kubeconfig", kubeconfig.Path);
 
@@ -83,7 +83,7 @@ public class CheckKubernetesTests
     {
         await using var api = await FakeKubernetesApi.StartAsync();
         api.Refuse(FakeResources.Pods, "list", 1, HttpStatusCode.Forbidden);
-        using var kubeconfig = new TempKubeconfig(api.BaseAddress);
+        using var kubeconfig = new Kubeconfig(api.BaseAddress);
 
         var run = await CheckRun.RunAsync("--kubeconfig", kubeconfig.Path);
 
@@ -114,36 +114,5 @@ public class CheckKubernetesTests
             case V1Pod o: api.Create(o); break;
             default: throw new ArgumentException(obj.GetType().Name);
         }
-    }
-
-    /// <summary>A kubeconfig file pointing at <c>server</c> with a token user.</summary>
-    private sealed class TempKubeconfig : IDisposable
-    {
-        public TempKubeconfig(Uri server)
-        {
-            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "plexus-kubeconfig-" + Guid.NewGuid().ToString("N"));
-            File.WriteAllText(Path, $"""
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: fake
-                  cluster:
-                    server: {server.GetLeftPart(UriPartial.Authority)}
-                contexts:
-                - name: fake
-                  context:
-                    cluster: fake
-                    user: tester
-                current-context: fake
-                users:
-                - name: tester
-                  user:
-                    token: test-token
-                """);
-        }
-
-        public string Path { get; }
-
-        public void Dispose() => File.Delete(Path);
     }
 }

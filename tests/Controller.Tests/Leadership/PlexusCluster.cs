@@ -22,42 +22,26 @@ internal sealed class PlexusCluster : IAsyncDisposable
 
     private readonly List<WebApplication> _apps = [];
 
-    private PlexusCluster(FakeKubernetesApi api, TestBackend backend, string kubeconfig)
+    private PlexusCluster(FakeKubernetesApi api, TestBackend backend, Kubeconfig kubeconfig)
     {
         Api = api;
         Backend = backend;
-        Kubeconfig = kubeconfig;
+        _kubeconfig = kubeconfig;
     }
 
     public FakeKubernetesApi Api { get; }
 
     public TestBackend Backend { get; }
 
-    public string Kubeconfig { get; }
+    private readonly Kubeconfig _kubeconfig;
+
+    public string Kubeconfig => _kubeconfig.Path;
 
     public static async Task<PlexusCluster> StartAsync()
     {
         var api = await FakeKubernetesApi.StartAsync();
         var backend = await TestBackend.StartAsync(TestBackendKind.Http1);
-        var kubeconfig = Path.Combine(Path.GetTempPath(), $"plexus-writers-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: fake
-              cluster:
-                server: {api.BaseAddress}
-            users:
-            - name: tester
-              user:
-                token: test-token
-            contexts:
-            - name: fake
-              context:
-                cluster: fake
-                user: tester
-            current-context: fake
-            """);
+        var kubeconfig = new Kubeconfig(api.BaseAddress);
         api.Create(K8s.IngressClass("plexus"));
         api.Create(K8s.Service(Ns, "web").Port(80, "http", targetPort: backend.Port).Build());
         api.Create(K8s.Slice(Ns, "web-1", "web").Port(backend.Port, "http").Endpoint("127.0.0.1").Build());
@@ -149,6 +133,6 @@ internal sealed class PlexusCluster : IAsyncDisposable
 
         await Backend.DisposeAsync();
         await Api.DisposeAsync();
-        File.Delete(Kubeconfig);
+        _kubeconfig.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Plexus.Controller.Cli;
 using Plexus.Controller.Hosting;
+using Plexus.Controller.Tests.FakeApi;
 
 namespace Plexus.Controller.Tests.Shutdown;
 
@@ -32,28 +33,13 @@ public sealed class WriterFlagTests
     [InlineData("Plexus:PublishAddress", "127.0.0.1,not an address", "--publish-address")]
     public void Bad_values_stop_the_start_with_a_message_naming_the_flag(string key, string value, string flag)
     {
-        var kubeconfig = Path.GetTempFileName();
-        File.WriteAllText(kubeconfig, """
-            apiVersion: v1
-            kind: Config
-            clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
-            users: [{name: u, user: {token: unused}}]
-            contexts: [{name: x, context: {cluster: c, user: u}}]
-            current-context: x
-            """);
-        try
+        using var kubeconfig = new Kubeconfig(new Uri("http://127.0.0.1:1/"));
+        var exception = Assert.Throws<StartupException>(() => PlexusApplication.Create(new Dictionary<string, string?>
         {
-            var exception = Assert.Throws<StartupException>(() => PlexusApplication.Create(new Dictionary<string, string?>
-            {
-                ["Plexus:Kubeconfig"] = kubeconfig,
-                [key] = value,
-            }));
-            Assert.Contains(flag, exception.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(kubeconfig);
-        }
+            ["Plexus:Kubeconfig"] = kubeconfig.Path,
+            [key] = value,
+        }));
+        Assert.Contains(flag, exception.Message, StringComparison.Ordinal);
     }
 }
 

@@ -53,37 +53,12 @@ public sealed class KubernetesSourceRegistrationTests
     {
         await using var api = await FakeKubernetesApi.StartAsync();
         api.Create(Objects.Service("default", "a"));
-        var path = Path.Combine(Path.GetTempPath(), $"plexus-kubeconfig-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(path, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: fake
-              cluster:
-                server: {api.BaseAddress}
-            users:
-            - name: tester
-              user:
-                token: test-token
-            contexts:
-            - name: fake
-              context:
-                cluster: fake
-                user: tester
-            current-context: fake
-            """);
-        try
-        {
-            using var client = KubernetesClientFactory.Create(new KubernetesSourceOptions { Kubeconfig = path });
+        using var kubeconfig = new Kubeconfig(api.BaseAddress);
+        using var client = KubernetesClientFactory.Create(new KubernetesSourceOptions { Kubeconfig = kubeconfig.Path });
 
-            var services = await client.CoreV1.ListNamespacedServiceAsync("default");
+        var services = await client.CoreV1.ListNamespacedServiceAsync("default");
 
-            Assert.Equal("a", Assert.Single(services.Items).Metadata.Name);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.Equal("a", Assert.Single(services.Items).Metadata.Name);
     }
 
     [Fact]

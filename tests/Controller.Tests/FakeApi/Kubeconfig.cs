@@ -1,4 +1,4 @@
-namespace Plexus.Controller.Tests.EndToEnd;
+namespace Plexus.Controller.Tests.FakeApi;
 
 /// <summary>
 /// A kubeconfig file in a temporary folder pointing at a plain-http API server. It carries a dummy token: the fake
@@ -6,7 +6,7 @@ namespace Plexus.Controller.Tests.EndToEnd;
 /// </summary>
 public sealed class Kubeconfig : IDisposable
 {
-    private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "plexus-e2e-kube-" + Guid.NewGuid().ToString("N"));
+    private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "plexus-kubeconfig-" + Guid.NewGuid().ToString("N"));
 
     public Kubeconfig(Uri server)
     {
