@@ -93,7 +93,10 @@ public static class ReadinessProbeChecker
         var proves = probe.Kind switch
         {
             ProbeKind.HttpGet when string.Equals(probe.Scheme, "HTTPS", StringComparison.OrdinalIgnoreCase) => Proven.Tls,
+            // Pod APIs that let an httpGet probe speak HTTP/2 ("HTTP/2", "h2c", ...) prove h2c, not HTTP/1.1.
+            ProbeKind.HttpGet when SaysHttp2(probe.HttpProtocol) => Proven.H2c,
             ProbeKind.HttpGet => Proven.Http1,
+            ProbeKind.Grpc when probe.GrpcMode?.Contains("TLS", StringComparison.OrdinalIgnoreCase) == true => Proven.Tls,
             ProbeKind.Grpc => Proven.H2c,
             _ => Proven.Nothing,
         };
@@ -105,14 +108,24 @@ public static class ReadinessProbeChecker
             Proven.Http1 when tlsDeclared =>
                 $"httpGet HTTP probe on port {portText} proves cleartext HTTP, but {declared.ToWireName()} needs TLS; fix: declare http or h2c, or probe with scheme HTTPS",
             Proven.H2c when declared == BackendProtocol.Http =>
-                $"grpc probe on port {portText} proves cleartext HTTP/2 (h2c), usually an h2c-only port, which answers HTTP/1.1 requests with errors; fix: declare h2c (appProtocol kubernetes.io/h2c)",
+                $"{Name(probe)} probe on port {portText} proves cleartext HTTP/2 (h2c), usually an h2c-only port, which answers HTTP/1.1 requests with errors; fix: declare h2c (appProtocol kubernetes.io/h2c)",
             Proven.H2c when tlsDeclared =>
-                $"grpc probe on port {portText} proves cleartext HTTP/2 (kubelet's gRPC probe does not use TLS), but {declared.ToWireName()} needs TLS; fix: declare h2c",
+                $"{Name(probe)} probe on port {portText} proves cleartext HTTP/2 (kubelet's gRPC probe does not use TLS), but {declared.ToWireName()} needs TLS; fix: declare h2c",
             Proven.Tls when !tlsDeclared =>
-                $"httpGet HTTPS probe on port {portText} proves the port speaks TLS, but {declared.ToWireName()} is cleartext; fix: declare https or h2",
+                $"{Name(probe)} probe on port {portText} proves the port speaks TLS, but {declared.ToWireName()} is cleartext; fix: declare https or h2",
             _ => null,
         };
     }
+
+    private static string Name(ReadinessProbeInfo probe) => probe.Kind switch
+    {
+        ProbeKind.Grpc => probe.GrpcMode is null ? "grpc" : $"grpc ({probe.GrpcMode})",
+        _ => probe.HttpProtocol is null ? $"httpGet {probe.Scheme ?? "HTTP"}" : $"httpGet {probe.Scheme ?? "HTTP"} {probe.HttpProtocol}",
+    };
+
+    private static bool SaysHttp2(string? protocol) =>
+        protocol is not null
+        && (protocol.Contains('2', StringComparison.Ordinal) || protocol.Contains("h2", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Parses "pod/ns/name" as written by <see cref="EndpointCollector"/>.</summary>
     public static bool TryPodKey(string? targetRef, out ObjectKey key)

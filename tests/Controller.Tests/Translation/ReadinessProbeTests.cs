@@ -42,6 +42,12 @@ public class ReadinessProbeTests
         { "h2c", K8s.ExecProbe(), null },
         { "h2c", new ReadinessProbeInfo("app", ProbeKind.HttpGet, null, "health", "HTTP"), null },
         { "http", K8s.GrpcProbe(80), null },
+        // The Pod API's probe protocol fields, when present, are honoured.
+        { "h2c", K8s.HttpProbe(8080) with { HttpProtocol = "HTTP/2" }, null },
+        { "http", K8s.HttpProbe(8080) with { HttpProtocol = "HTTP/2" }, "proves cleartext HTTP/2 (h2c)" },
+        { "http", K8s.HttpProbe(8080) with { HttpProtocol = "HTTP/1.1" }, null },
+        { "h2", K8s.GrpcProbe(8080) with { GrpcMode = "TLS" }, null },
+        { "h2c", K8s.GrpcProbe(8080) with { GrpcMode = "TLS" }, "proves the port speaks TLS, but h2c is cleartext" },
     };
 
     [Theory]
