@@ -6,9 +6,10 @@ using Plexus.Proxy.Model;
 namespace Plexus.Proxy.Forwarding;
 
 /// <summary>
-/// How the proxy's HTTP client talks to one cluster: the wire protocol actually used (auto resolved), TLS and timeout.
-/// Two clusters with equal settings can share nothing but the shape; the id of the YARP cluster is derived from them so
-/// that a change of settings yields a new YARP cluster (and a new connection pool) while unchanged ones keep theirs.
+/// How the proxy's HTTP client talks to a cluster: the wire protocol actually used (auto resolved), TLS and timeout.
+/// Clusters with equal settings share one YARP cluster, hence one HTTP client whose connection pools are per backend
+/// address; the YARP cluster id is derived from the settings, so a change of settings yields another client while
+/// clusters whose settings did not change keep theirs (and their open connections) across snapshots.
 /// </summary>
 public sealed record BackendClientSettings(BackendProtocol Protocol, BackendTls Tls, TimeSpan ActivityTimeout)
 {
@@ -82,7 +83,7 @@ public sealed record BackendClientSettings(BackendProtocol Protocol, BackendTls 
         ? HttpVersionPolicy.RequestVersionExact
         : HttpVersionPolicy.RequestVersionOrLower;
 
-    /// <summary>A short stable hash of these settings, used in YARP cluster ids.</summary>
+    /// <summary>A short stable hash of these settings, used in the YARP cluster id.</summary>
     public string Hash()
     {
         var canonical = string.Join(
@@ -97,6 +98,6 @@ public sealed record BackendClientSettings(BackendProtocol Protocol, BackendTls 
         return Convert.ToHexStringLower(digest[..8]);
     }
 
-    /// <summary>The content-addressed YARP cluster id: "{cluster id}#{settings hash}".</summary>
-    public string YarpClusterId(string clusterId) => $"{clusterId}#{Hash()}";
+    /// <summary>The content-addressed id of the YARP cluster that holds the client for these settings.</summary>
+    public string ClientClusterId() => $"client-{Protocol.ToWireName()}-{Hash()}";
 }

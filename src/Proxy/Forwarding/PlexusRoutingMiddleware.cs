@@ -5,7 +5,8 @@ namespace Plexus.Proxy.Forwarding;
 
 /// <summary>
 /// First step of the YARP pipeline: matches Host + path against the live routing state and points the request at the
-/// matched cluster, or answers 404 (no route) / 503 (no endpoints) itself.
+/// matched target (the HTTP client for its settings and its cluster's destinations), or answers 404 (no route) /
+/// 503 (no endpoints) itself.
 /// </summary>
 internal sealed class PlexusRoutingMiddleware(RoutingStateHolder state)
 {
@@ -41,7 +42,8 @@ internal sealed class PlexusRoutingMiddleware(RoutingStateHolder state)
             return PlexusErrorResponse.WriteAsync(context, failure.StatusCode, failure.Name, PlexusErrorResponse.UpstreamBody(target, failure.Name, reason));
         }
 
-        context.ReassignProxyRequest(target.YarpCluster);
+        context.ReassignProxyRequest(target.Client);
+        context.GetReverseProxyFeature().AvailableDestinations = target.Destinations;
         return next(context);
     }
 }

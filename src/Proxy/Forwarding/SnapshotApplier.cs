@@ -1,22 +1,22 @@
+using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexus.Proxy.Hosting;
 using Plexus.Proxy.Model;
 using Plexus.Proxy.Routing;
-using Yarp.ReverseProxy;
-using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 
 namespace Plexus.Proxy.Forwarding;
 
 /// <summary>
-/// Applies snapshots in two YARP publications around one volatile swap: first the new clusters next to the live ones,
-/// then (once YARP runs them and the routing state points at them) only the new ones. A request thus sees the old
-/// routing state with its clusters or the new one with its clusters.
+/// Applies snapshots with one volatile swap of the routing state: a request sees the old state or the new one. A
+/// snapshot that keeps the routes of the applied one (the same array) and changes only some clusters (other instances
+/// under the same ids) replaces just those clusters' targets, so an endpoint change costs what changed, not what exists.
+/// HTTP clients come from <see cref="BackendClientRegistry"/>: YARP's configuration changes only when new client
+/// settings appear.
 /// </summary>
-internal sealed class SnapshotApplier(
-    PlexusProxyConfigProvider configProvider,
-    IProxyStateLookup proxyState,
+internal sealed partial class SnapshotApplier(
+    BackendClientRegistry clients,
     RoutingStateHolder state,
     IOptions<PlexusProxyOptions> options,
     ILogger<SnapshotApplier> logger) : ISnapshotApplier, IDisposable
@@ -24,25 +24,32 @@ internal sealed class SnapshotApplier(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly PlexusProxyOptions _options = options.Value;
 
-    // The clusters the live routing state forwards to, as last published; guarded by _gate.
-    private IReadOnlyList<ClusterConfig> _published = [];
-
     public ProxySnapshot Current => state.Current.Snapshot;
 
     public async ValueTask<SnapshotApplyResult> ApplyAsync(ProxySnapshot snapshot, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var errors = SnapshotValidator.Validate(snapshot);
-        if (errors.Count > 0)
-        {
-            logger.LogWarning("Rejected snapshot {Version}: {Errors}", snapshot.Version, string.Join("; ", errors));
-            return SnapshotApplyResult.Rejected(errors);
-        }
-
         await _gate.WaitAsync(ct);
         try
         {
-            return await ApplyValidatedAsync(snapshot, ct);
+            var current = state.Current;
+            var changed = ChangedClusters(current.Snapshot, snapshot);
+            var errors = changed is null ? SnapshotValidator.Validate(snapshot) : SnapshotValidator.ValidateClusters(changed);
+            if (errors.Count > 0)
+            {
+                LogRejected(snapshot.Version, string.Join("; ", errors));
+                return SnapshotApplyResult.Rejected(errors);
+            }
+
+            if (!clients.IsProxyMapped)
+            {
+                // YARP loads its configuration when the proxy is mapped; before that nothing could be applied.
+                return SnapshotApplyResult.Rejected(["the proxy is not mapped yet: call MapPlexusProxy before applying snapshots"]);
+            }
+
+            return changed is null
+                ? await ApplyWholeAsync(snapshot, ct)
+                : await ApplyChangedClustersAsync(current, snapshot, changed, ct);
         }
         finally
         {
@@ -52,160 +59,216 @@ internal sealed class SnapshotApplier(
 
     public void Dispose() => _gate.Dispose();
 
-    private async Task<SnapshotApplyResult> ApplyValidatedAsync(ProxySnapshot snapshot, CancellationToken ct)
+    /// <summary>
+    /// The clusters of <paramref name="next"/> that differ from <paramref name="applied"/> when nothing else that routing
+    /// depends on did (same routes array, default backend and cluster ids in the same order); null otherwise.
+    /// </summary>
+    private static List<ProxyCluster>? ChangedClusters(ProxySnapshot applied, ProxySnapshot next)
     {
-        if (!proxyState.TryGetCluster(YarpConfigBuilder.SentinelClusterId, out _))
+        if (applied.Routes != next.Routes
+            || applied.DefaultClusterId != next.DefaultClusterId
+            || applied.Clusters.Length != next.Clusters.Length)
         {
-            // YARP loads its configuration when the proxy is mapped; before that nothing could be applied.
-            return SnapshotApplyResult.Rejected(["the proxy is not mapped yet: call MapPlexusProxy before applying snapshots"]);
+            return null;
         }
 
-        var plan = ClusterPlan.For(snapshot, _options.DefaultRequestTimeout);
-
-        // Phase 1: the new clusters next to those the live state still forwards to.
-        configProvider.Publish([.. plan.Configs.Values, .. _published.Where(c => !plan.Configs.ContainsKey(c.ClusterId))]);
-
-        Dictionary<string, ClusterState>? resolved;
-        try
+        var changed = new List<ProxyCluster>();
+        for (var i = 0; i < next.Clusters.Length; i++)
         {
-            resolved = await WaitForClustersAsync(plan, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            configProvider.Publish(_published);
-            throw;
-        }
+            var before = applied.Clusters[i];
+            var after = next.Clusters[i];
+            if (ReferenceEquals(before, after))
+            {
+                continue;
+            }
 
-        if (resolved is null)
-        {
-            // YARP did not take the configuration (it logs why); keep serving what runs.
-            configProvider.Publish(_published);
-            var error = $"the proxy did not apply the clusters of snapshot {snapshot.Version} within {_options.ApplyTimeout}";
-            logger.LogError("Snapshot {Version} not applied: {Error}", snapshot.Version, error);
-            return SnapshotApplyResult.Rejected([error]);
+            if (!string.Equals(before.Id, after.Id, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            changed.Add(after);
         }
 
+        return changed;
+    }
+
+    private async Task<SnapshotApplyResult> ApplyWholeAsync(ProxySnapshot snapshot, CancellationToken ct)
+    {
+        var builder = new TargetBuilder(clients, _options.DefaultRequestTimeout);
         var clustersById = snapshot.Clusters.ToDictionary(c => c.Id, StringComparer.Ordinal);
-        RouteTarget Target(ProxyRoute? route, ProxyCluster cluster)
+        var needed = new HashSet<BackendClientSettings>();
+        foreach (var route in snapshot.Routes)
         {
-            var settings = plan.SettingsFor(route, cluster);
-            var target = new RouteTarget(route, cluster, settings, resolved[settings.YarpClusterId(cluster.Id)]);
-            if (plan.H2cSettingsFor(route, cluster) is not { } h2c)
+            builder.AddSettings(route, clustersById[route.ClusterId], needed);
+        }
+
+        var defaultCluster = snapshot.DefaultClusterId is { } defaultId ? clustersById[defaultId] : null;
+        if (defaultCluster is not null)
+        {
+            builder.AddSettings(null, defaultCluster, needed);
+        }
+
+        if (!await EnsureClientsAsync(snapshot, needed, ct))
+        {
+            return NotTaken(snapshot);
+        }
+
+        var targets = new RouteTarget[snapshot.Routes.Length];
+        var slots = new Dictionary<ProxyRoute, RouteSlot>(snapshot.Routes.Length, ReferenceEqualityComparer.Instance);
+        var slotsByCluster = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < snapshot.Routes.Length; i++)
+        {
+            var route = snapshot.Routes[i];
+            targets[i] = builder.Build(route, clustersById[route.ClusterId]);
+            slots[route] = new RouteSlot(i);
+            if (!slotsByCluster.TryGetValue(route.ClusterId, out var list))
+            {
+                slotsByCluster[route.ClusterId] = list = [];
+            }
+
+            list.Add(i);
+        }
+
+        var table = RouteTable<RouteSlot>.Build(snapshot.Routes, route => slots[route]);
+        var fallback = defaultCluster is null ? null : builder.Build(null, defaultCluster);
+
+        // The swap: one volatile write.
+        state.Current = new RoutingState(
+            snapshot,
+            table,
+            targets,
+            fallback,
+            slotsByCluster.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal));
+
+        // Clients no route uses any more go; requests still running on them finish.
+        clients.Retain(needed);
+        LogAppliedWhole(snapshot.Version, table.Count, snapshot.Clusters.Length, clients.Count);
+        return SnapshotApplyResult.Success;
+    }
+
+    private async Task<SnapshotApplyResult> ApplyChangedClustersAsync(
+        RoutingState current,
+        ProxySnapshot snapshot,
+        List<ProxyCluster> changed,
+        CancellationToken ct)
+    {
+        var builder = new TargetBuilder(clients, _options.DefaultRequestTimeout);
+        var needed = new HashSet<BackendClientSettings>();
+        foreach (var cluster in changed)
+        {
+            foreach (var slot in SlotsOf(current, cluster))
+            {
+                builder.AddSettings(snapshot.Routes[slot], cluster, needed);
+            }
+
+            if (cluster.Id == snapshot.DefaultClusterId)
+            {
+                builder.AddSettings(null, cluster, needed);
+            }
+        }
+
+        if (!await EnsureClientsAsync(snapshot, needed, ct))
+        {
+            return NotTaken(snapshot);
+        }
+
+        // Copy-on-write: requests still reading the previous array keep seeing the previous targets.
+        var targets = changed.Count == 0 ? current.Targets : (RouteTarget[])current.Targets.Clone();
+        var fallback = current.Fallback;
+        foreach (var cluster in changed)
+        {
+            foreach (var slot in SlotsOf(current, cluster))
+            {
+                targets[slot] = builder.Build(snapshot.Routes[slot], cluster);
+            }
+
+            if (cluster.Id == snapshot.DefaultClusterId)
+            {
+                fallback = builder.Build(null, cluster);
+            }
+        }
+
+        state.Current = new RoutingState(snapshot, current.Routes, targets, fallback, current.SlotsByCluster);
+        LogAppliedClusters(snapshot.Version, changed.Count, snapshot.Clusters.Length);
+        return SnapshotApplyResult.Success;
+    }
+
+    private static int[] SlotsOf(RoutingState state, ProxyCluster cluster) =>
+        state.SlotsByCluster.TryGetValue(cluster.Id, out var slots) ? slots : [];
+
+    private Task<bool> EnsureClientsAsync(ProxySnapshot snapshot, HashSet<BackendClientSettings> needed, CancellationToken ct) =>
+        clients.EnsureAsync(needed, _options.ApplyTimeout, ct);
+
+    private SnapshotApplyResult NotTaken(ProxySnapshot snapshot)
+    {
+        // YARP did not take the new clients (it logs why); what runs keeps serving.
+        var error = $"the proxy did not start the HTTP clients of snapshot {snapshot.Version} within {_options.ApplyTimeout}";
+        LogNotApplied(snapshot.Version, error);
+        return SnapshotApplyResult.Rejected([error]);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected snapshot {Version}: {Errors}")]
+    private partial void LogRejected(long version, string errors);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Snapshot {Version} not applied: {Error}")]
+    private partial void LogNotApplied(long version, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied snapshot {Version}: {Routes} routes, {Clusters} clusters, {Clients} HTTP clients")]
+    private partial void LogAppliedWhole(long version, int routes, int clusters, int clients);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Applied snapshot {Version}: {Changed} of {Clusters} clusters changed")]
+    private partial void LogAppliedClusters(long version, int changed, int clusters);
+
+    /// <summary>Compiles route targets; destinations are built once per cluster and wire protocol and shared by its routes.</summary>
+    private sealed class TargetBuilder(BackendClientRegistry clients, TimeSpan defaultTimeout)
+    {
+        private readonly Dictionary<(string ClusterId, BackendProtocol Wire), DestinationState[]> _destinations = [];
+
+        /// <summary>Adds the client settings a target for <paramref name="route"/> on <paramref name="cluster"/> needs.</summary>
+        public void AddSettings(ProxyRoute? route, ProxyCluster cluster, HashSet<BackendClientSettings> needed)
+        {
+            needed.Add(SettingsFor(route, cluster));
+            if (H2cSettingsFor(route, cluster) is { } h2c)
+            {
+                needed.Add(h2c);
+            }
+        }
+
+        public RouteTarget Build(ProxyRoute? route, ProxyCluster cluster)
+        {
+            var settings = SettingsFor(route, cluster);
+            var target = new RouteTarget(route, cluster, settings, clients.Get(settings), DestinationsOf(cluster, settings.Protocol));
+            if (H2cSettingsFor(route, cluster) is not { } h2c)
             {
                 return target;
             }
 
-            var h2cTarget = new RouteTarget(route, cluster, h2c, resolved[h2c.YarpClusterId(cluster.Id)]);
-            return target.WithAlternate(h2cTarget, TrafficEndpoints.Of(cluster, BackendProtocol.H2c).Count(), TrafficEndpoints.Of(cluster).Count());
+            var h2cDestinations = DestinationsOf(cluster, BackendProtocol.H2c);
+            var h2cTarget = new RouteTarget(route, cluster, h2c, clients.Get(h2c), h2cDestinations);
+            return target.WithAlternate(h2cTarget, h2cDestinations.Length, h2cDestinations.Length + target.Destinations.Count);
         }
 
-        var table = RouteTable<RouteTarget>.Build(snapshot.Routes, route => Target(route, clustersById[route.ClusterId]));
-        var fallback = snapshot.DefaultClusterId is { } defaultId ? Target(null, clustersById[defaultId]) : null;
+        private TimeSpan TimeoutFor(ProxyRoute? route, ProxyCluster cluster) =>
+            route?.RequestTimeout ?? cluster.RequestTimeout ?? defaultTimeout;
 
-        // The swap: one volatile write.
-        state.Current = new RoutingState(snapshot, table, fallback);
-
-        // Phase 2: drop the clusters only the previous state used.
-        _published = [.. plan.Configs.Values];
-        configProvider.Publish(_published);
-        logger.LogInformation(
-            "Applied snapshot {Version}: {Routes} routes, {Clusters} clusters",
-            snapshot.Version,
-            table.Count,
-            plan.Configs.Count);
-        return SnapshotApplyResult.Success;
-    }
-
-    private async Task<Dictionary<string, ClusterState>?> WaitForClustersAsync(ClusterPlan plan, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.ApplyTimeout);
-        var delay = TimeSpan.FromMilliseconds(1);
-        while (true)
-        {
-            if (TryResolve(plan) is { } resolved)
-            {
-                return resolved;
-            }
-
-            try
-            {
-                await Task.Delay(delay, timeout.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return null;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(50).Ticks));
-        }
-    }
-
-    private Dictionary<string, ClusterState>? TryResolve(ClusterPlan plan)
-    {
-        var resolved = new Dictionary<string, ClusterState>(plan.Configs.Count, StringComparer.Ordinal);
-        foreach (var (id, config) in plan.Configs)
-        {
-            if (!proxyState.TryGetCluster(id, out var cluster)
-                || !config.Equals(cluster.Model.Config)
-                || cluster.DestinationsState.AllDestinations.Count != config.Destinations!.Count)
-            {
-                return null;
-            }
-
-            resolved[id] = cluster;
-        }
-
-        return resolved;
-    }
-
-    /// <summary>The YARP clusters a snapshot needs: one per cluster and effective timeout in use.</summary>
-    private sealed class ClusterPlan(TimeSpan defaultTimeout)
-    {
-        public Dictionary<string, ClusterConfig> Configs { get; } = new(StringComparer.Ordinal);
-
-        public static ClusterPlan For(ProxySnapshot snapshot, TimeSpan defaultTimeout)
-        {
-            var plan = new ClusterPlan(defaultTimeout);
-            var clusters = snapshot.Clusters.ToDictionary(c => c.Id, StringComparer.Ordinal);
-            foreach (var route in snapshot.Routes)
-            {
-                plan.Add(route, clusters[route.ClusterId]);
-            }
-
-            if (snapshot.DefaultClusterId is { } defaultId)
-            {
-                plan.Add(null, clusters[defaultId]);
-            }
-
-            return plan;
-        }
-
-        public BackendClientSettings SettingsFor(ProxyRoute? route, ProxyCluster cluster) =>
-            BackendClientSettings.For(cluster, route?.RequestTimeout ?? cluster.RequestTimeout ?? defaultTimeout);
+        private BackendClientSettings SettingsFor(ProxyRoute? route, ProxyCluster cluster) =>
+            BackendClientSettings.For(cluster, TimeoutFor(route, cluster));
 
         /// <summary>The h2c side of a split auto cluster (verified h2c endpoints next to others), else null.</summary>
-        public BackendClientSettings? H2cSettingsFor(ProxyRoute? route, ProxyCluster cluster) =>
+        private BackendClientSettings? H2cSettingsFor(ProxyRoute? route, ProxyCluster cluster) =>
             BackendClientSettings.IsSplitAuto(cluster)
-                ? BackendClientSettings.For(cluster, BackendProtocol.H2c, route?.RequestTimeout ?? cluster.RequestTimeout ?? defaultTimeout)
+                ? BackendClientSettings.For(cluster, BackendProtocol.H2c, TimeoutFor(route, cluster))
                 : null;
 
-        private void Add(ProxyRoute? route, ProxyCluster cluster)
+        private DestinationState[] DestinationsOf(ProxyCluster cluster, BackendProtocol wire)
         {
-            Add(cluster, SettingsFor(route, cluster));
-            if (H2cSettingsFor(route, cluster) is { } h2c)
+            if (!_destinations.TryGetValue((cluster.Id, wire), out var destinations))
             {
-                Add(cluster, h2c);
+                _destinations[(cluster.Id, wire)] = destinations = YarpConfigBuilder.DestinationsOf(cluster, wire);
             }
-        }
 
-        private void Add(ProxyCluster cluster, BackendClientSettings settings)
-        {
-            var id = settings.YarpClusterId(cluster.Id);
-            if (!Configs.ContainsKey(id))
-            {
-                Configs[id] = YarpConfigBuilder.BuildCluster(cluster, settings);
-            }
+            return destinations;
         }
     }
 }

@@ -25,34 +25,7 @@ public static class SnapshotValidator
                 errors.Add($"duplicate cluster id '{cluster.Id}'");
             }
 
-            if (!Enum.IsDefined(cluster.Protocol))
-            {
-                errors.Add($"cluster '{cluster.Id}': unknown protocol {(int)cluster.Protocol}");
-            }
-
-            if (cluster.RequestTimeout is { } timeout && timeout <= TimeSpan.Zero)
-            {
-                errors.Add($"cluster '{cluster.Id}': request timeout must be positive");
-            }
-
-            var endpoints = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var endpoint in cluster.Endpoints)
-            {
-                if (string.IsNullOrWhiteSpace(endpoint.Host) || Uri.CheckHostName(endpoint.Host) == UriHostNameType.Unknown)
-                {
-                    errors.Add($"cluster '{cluster.Id}': invalid endpoint host '{endpoint.Host}'");
-                }
-
-                if (endpoint.Port is < 1 or > 65535)
-                {
-                    errors.Add($"cluster '{cluster.Id}': endpoint port {endpoint.Port} out of range 1..65535");
-                }
-
-                if (!endpoints.Add(endpoint.Authority))
-                {
-                    errors.Add($"cluster '{cluster.Id}': duplicate endpoint {endpoint.Authority}");
-                }
-            }
+            AddClusterErrors(cluster, errors);
         }
 
         var routeIds = new HashSet<string>(StringComparer.Ordinal);
@@ -101,6 +74,54 @@ public static class SnapshotValidator
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// Every problem of <paramref name="clusters"/> on their own: for a snapshot that differs from the applied one only in
+    /// these clusters (same ids, same routes), whose other invariants were checked when it was applied.
+    /// </summary>
+    public static IReadOnlyList<string> ValidateClusters(IEnumerable<ProxyCluster> clusters)
+    {
+        ArgumentNullException.ThrowIfNull(clusters);
+        var errors = new List<string>();
+        foreach (var cluster in clusters)
+        {
+            AddClusterErrors(cluster, errors);
+        }
+
+        return errors;
+    }
+
+    private static void AddClusterErrors(ProxyCluster cluster, List<string> errors)
+    {
+        if (!Enum.IsDefined(cluster.Protocol))
+        {
+            errors.Add($"cluster '{cluster.Id}': unknown protocol {(int)cluster.Protocol}");
+        }
+
+        if (cluster.RequestTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            errors.Add($"cluster '{cluster.Id}': request timeout must be positive");
+        }
+
+        var endpoints = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var endpoint in cluster.Endpoints)
+        {
+            if (string.IsNullOrWhiteSpace(endpoint.Host) || Uri.CheckHostName(endpoint.Host) == UriHostNameType.Unknown)
+            {
+                errors.Add($"cluster '{cluster.Id}': invalid endpoint host '{endpoint.Host}'");
+            }
+
+            if (endpoint.Port is < 1 or > 65535)
+            {
+                errors.Add($"cluster '{cluster.Id}': endpoint port {endpoint.Port} out of range 1..65535");
+            }
+
+            if (!endpoints.Add(endpoint.Authority))
+            {
+                errors.Add($"cluster '{cluster.Id}': duplicate endpoint {endpoint.Authority}");
+            }
+        }
     }
 
     /// <summary>An exact lower-case DNS name, or "*." followed by one (a one-label wildcard).</summary>

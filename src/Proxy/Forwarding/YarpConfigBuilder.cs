@@ -1,6 +1,7 @@
 using Plexus.Proxy.Model;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Plexus.Proxy.Forwarding;
@@ -33,21 +34,16 @@ public static class YarpConfigBuilder
     /// <summary>The cluster the catch-all route needs to exist.</summary>
     public static ClusterConfig SentinelCluster { get; } = new() { ClusterId = SentinelClusterId };
 
-    /// <summary>The YARP cluster for <paramref name="cluster"/> with the given client settings.</summary>
-    public static ClusterConfig BuildCluster(ProxyCluster cluster, BackendClientSettings settings)
+    /// <summary>
+    /// The YARP cluster that carries the HTTP client for <paramref name="settings"/>. It has no destinations of its own:
+    /// each request gets those of its Plexus cluster (<see cref="DestinationsOf"/>), so endpoint changes never touch
+    /// YARP's configuration and every cluster with these settings shares the client's connection pools.
+    /// </summary>
+    public static ClusterConfig BuildClientCluster(BackendClientSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(settings);
-
-        var destinations = new Dictionary<string, DestinationConfig>(StringComparer.OrdinalIgnoreCase);
-        foreach (var endpoint in TrafficEndpoints.Of(cluster, settings.Protocol))
-        {
-            destinations[endpoint.Authority] = new DestinationConfig { Address = $"{settings.Scheme}://{endpoint.Authority}" };
-        }
-
         var metadata = new Dictionary<string, string>
         {
-            [PlexusMetadata.ClusterId] = cluster.Id,
             [PlexusMetadata.Protocol] = settings.Protocol.ToWireName(),
         };
         if (settings.Tls.VerifyCertificate)
@@ -66,8 +62,7 @@ public static class YarpConfigBuilder
 
         return new ClusterConfig
         {
-            ClusterId = settings.YarpClusterId(cluster.Id),
-            Destinations = destinations,
+            ClusterId = settings.ClientClusterId(),
             Metadata = metadata,
             HttpClient = new HttpClientConfig
             {
@@ -82,5 +77,20 @@ public static class YarpConfigBuilder
                 ActivityTimeout = settings.ActivityTimeout,
             },
         };
+    }
+
+    /// <summary>The YARP destinations of <paramref name="cluster"/>'s endpoints that are spoken to with <paramref name="wireProtocol"/>.</summary>
+    public static DestinationState[] DestinationsOf(ProxyCluster cluster, BackendProtocol wireProtocol)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var scheme = wireProtocol.UsesTls() ? "https" : "http";
+        var destinations = new List<DestinationState>(cluster.Endpoints.Length);
+        foreach (var endpoint in TrafficEndpoints.Of(cluster, wireProtocol))
+        {
+            var authority = endpoint.Authority;
+            destinations.Add(new DestinationState(authority, new DestinationModel(new DestinationConfig { Address = $"{scheme}://{authority}" })));
+        }
+
+        return [.. destinations];
     }
 }

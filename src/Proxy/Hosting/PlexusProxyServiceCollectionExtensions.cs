@@ -45,6 +45,7 @@ public static class PlexusProxyServiceCollectionExtensions
         services.TryAddSingleton<RoutingStateHolder>();
         services.TryAddSingleton<PlexusRoutingMiddleware>();
         services.TryAddSingleton<PlexusUpstreamErrorMiddleware>();
+        services.TryAddSingleton<BackendClientRegistry>();
         services.TryAddSingleton<SnapshotApplier>();
         services.TryAddSingleton<ISnapshotApplier>(sp => sp.GetRequiredService<SnapshotApplier>());
         services.AddPlexusProxyTelemetry();

@@ -41,16 +41,16 @@ public sealed class BackendClientSettingsTests
     }
 
     [Fact]
-    public void Yarp_cluster_id_is_stable_for_equal_settings_and_changes_with_them()
+    public void Client_cluster_id_is_shared_by_equal_settings_and_changes_with_them()
     {
         var cluster = new ProxyCluster("ns/web:443", BackendProtocol.H2, [new BackendEndpoint("10.0.0.1", 443)]);
-        var id = BackendClientSettings.For(cluster, Timeout).YarpClusterId(cluster.Id);
+        var id = BackendClientSettings.For(cluster, Timeout).ClientClusterId();
 
-        Assert.StartsWith("ns/web:443#", id, StringComparison.Ordinal);
-        Assert.Equal(id, BackendClientSettings.For(cluster with { Endpoints = [new BackendEndpoint("10.0.0.2", 443)] }, Timeout).YarpClusterId(cluster.Id));
-        Assert.NotEqual(id, BackendClientSettings.For(cluster with { Protocol = BackendProtocol.Https }, Timeout).YarpClusterId(cluster.Id));
-        Assert.NotEqual(id, BackendClientSettings.For(cluster with { Tls = new BackendTls(VerifyCertificate: true) }, Timeout).YarpClusterId(cluster.Id));
-        Assert.NotEqual(id, BackendClientSettings.For(cluster, TimeSpan.FromSeconds(5)).YarpClusterId(cluster.Id));
+        Assert.StartsWith("client-h2-", id, StringComparison.Ordinal);
+        Assert.Equal(id, BackendClientSettings.For(cluster with { Id = "other/api:443", Endpoints = [new BackendEndpoint("10.0.0.2", 443)] }, Timeout).ClientClusterId());
+        Assert.NotEqual(id, BackendClientSettings.For(cluster with { Protocol = BackendProtocol.Https }, Timeout).ClientClusterId());
+        Assert.NotEqual(id, BackendClientSettings.For(cluster with { Tls = new BackendTls(VerifyCertificate: true) }, Timeout).ClientClusterId());
+        Assert.NotEqual(id, BackendClientSettings.For(cluster, TimeSpan.FromSeconds(5)).ClientClusterId());
     }
 
     [Fact]
@@ -63,16 +63,39 @@ public sealed class BackendClientSettingsTests
     }
 
     [Fact]
-    public void Yarp_cluster_has_destinations_per_endpoint_with_the_protocol_scheme()
+    public void Client_cluster_carries_the_wire_settings_and_no_destinations()
     {
-        var cluster = new ProxyCluster("c", BackendProtocol.H2, [new BackendEndpoint("10.0.0.1", 8443), new BackendEndpoint("fd00::1", 8443)]);
-        var config = YarpConfigBuilder.BuildCluster(cluster, BackendClientSettings.For(cluster, Timeout));
+        var cluster = new ProxyCluster("c", BackendProtocol.H2, [new BackendEndpoint("10.0.0.1", 8443)]);
+        var config = YarpConfigBuilder.BuildClientCluster(BackendClientSettings.For(cluster, Timeout));
 
-        Assert.Equal(["https://10.0.0.1:8443", "https://[fd00::1]:8443"], config.Destinations!.Values.Select(d => d.Address).Order());
+        Assert.Empty(config.Destinations ?? new Dictionary<string, Yarp.ReverseProxy.Configuration.DestinationConfig>());
         Assert.Equal(HttpVersion.Version20, config.HttpRequest!.Version);
         Assert.Equal(HttpVersionPolicy.RequestVersionExact, config.HttpRequest.VersionPolicy);
         Assert.Equal(Timeout, config.HttpRequest.ActivityTimeout);
         Assert.True(config.HttpClient!.DangerousAcceptAnyServerCertificate);
         Assert.True(config.HttpClient.EnableMultipleHttp2Connections);
+    }
+
+    [Fact]
+    public void Destinations_per_endpoint_with_the_protocol_scheme()
+    {
+        var cluster = new ProxyCluster("c", BackendProtocol.H2, [new BackendEndpoint("10.0.0.1", 8443), new BackendEndpoint("fd00::1", 8443)]);
+        var destinations = YarpConfigBuilder.DestinationsOf(cluster, BackendProtocol.H2);
+
+        Assert.Equal(["https://10.0.0.1:8443", "https://[fd00::1]:8443"], destinations.Select(d => d.Model.Config.Address).Order());
+    }
+
+    [Fact]
+    public void Destinations_leave_out_mismatched_endpoints_and_split_auto_by_verdict()
+    {
+        var cluster = new ProxyCluster("c", BackendProtocol.Auto,
+        [
+            new BackendEndpoint("10.0.0.1", 80, new ProtocolVerdict(VerdictKind.Verified, BackendProtocol.H2c)),
+            new BackendEndpoint("10.0.0.2", 80, ProtocolVerdict.Unproven),
+            new BackendEndpoint("10.0.0.3", 80, new ProtocolVerdict(VerdictKind.Mismatch, BackendProtocol.H2c)),
+        ]);
+
+        Assert.Equal(["http://10.0.0.1:80"], YarpConfigBuilder.DestinationsOf(cluster, BackendProtocol.H2c).Select(d => d.Model.Config.Address));
+        Assert.Equal(["http://10.0.0.2:80"], YarpConfigBuilder.DestinationsOf(cluster, BackendProtocol.Http).Select(d => d.Model.Config.Address));
     }
 }
