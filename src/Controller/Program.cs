@@ -30,6 +30,7 @@ internal static class Program
             return await CheckCommand.RunAsync(commandLine.Settings, Console.Out, Console.Error, CheckProberFactory.Create, cancellation.Token);
         }
 
+        SocketCompletionMode.InlineUnlessConfigured();
         try
         {
             await using var app = PlexusApplication.Create(commandLine.Settings);

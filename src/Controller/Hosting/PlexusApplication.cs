@@ -96,6 +96,11 @@ public static class PlexusApplication
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Yarp"] = "Warning",
+
+        // ASP.NET Core starts an Activity for every request while this category logs at all, only to give log scopes a
+        // trace id; its only own messages are per-request Information/Debug lines. With it off, requests create no
+        // Activity unless tracing is exported (then the OpenTelemetry listener makes ASP.NET Core create them).
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
     };
 
     private static void AddSource(IServiceCollection services, ConfigurationManager configuration, ControllerOptions options)

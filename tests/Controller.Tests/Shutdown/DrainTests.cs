@@ -28,7 +28,7 @@ public sealed class DrainTests
         var endpoints = app.Services.GetRequiredService<PlexusEndpoints>();
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{endpoints.Admin.Port}/") };
         await WaitForRoutesAsync(app);
-        await Poll.UntilAsync(() => Status(admin, "/readyz") == HttpStatusCode.OK, "ready");
+        await Eventually.UntilAsync(async () => await StatusAsync(admin, "/readyz") == HttpStatusCode.OK, because: "ready");
 
         // A streaming response the backend holds after its first chunk.
         using var streaming = TrafficClient(app);
@@ -45,7 +45,7 @@ public sealed class DrainTests
 
         var stopping = cluster.StopAsync(app);
 
-        await Poll.UntilAsync(() => Status(admin, "/readyz") == HttpStatusCode.ServiceUnavailable, "/readyz turns 503");
+        await Eventually.UntilAsync(async () => await StatusAsync(admin, "/readyz") == HttpStatusCode.ServiceUnavailable, because: "/readyz turns 503");
         // The drain delay has not passed: a new connection is still accepted and proxied.
         using (var fresh = TrafficClient(app))
         {
@@ -53,7 +53,7 @@ public sealed class DrainTests
         }
 
         drainClock.Advance(TimeSpan.FromSeconds(30));
-        await Poll.UntilAsync(() => !Accepts(endpoints.Http), "the listener stops accepting after the drain delay");
+        await Eventually.UntilAsync(async () => !await AcceptsAsync(endpoints.Http), because: "the listener stops accepting after the drain delay");
         Assert.False(stopping.IsCompleted, "the host waits for the in-flight stream");
 
         cluster.Backend.Gates.Release("drain");
@@ -64,11 +64,12 @@ public sealed class DrainTests
         Assert.Equal(1, cluster.Backend.Gates.CompletedCount("drain"));
     }
 
-    private static HttpStatusCode? Status(HttpClient client, string path)
+    // Asynchronous on purpose: with inline socket completions a blocking wait can hold the thread that would complete it.
+    private static async Task<HttpStatusCode?> StatusAsync(HttpClient client, string path)
     {
         try
         {
-            using var response = client.GetAsync(path).GetAwaiter().GetResult();
+            using var response = await client.GetAsync(path);
             return response.StatusCode;
         }
         catch (HttpRequestException)
@@ -77,12 +78,12 @@ public sealed class DrainTests
         }
     }
 
-    private static bool Accepts(IPEndPoint endpoint)
+    private static async Task<bool> AcceptsAsync(IPEndPoint endpoint)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.Connect(endpoint);
+            await socket.ConnectAsync(endpoint);
             return true;
         }
         catch (SocketException)
