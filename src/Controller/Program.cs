@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Plexus.Controller.Check;
 using Plexus.Controller.Cli;
 using Plexus.Controller.Hosting;
@@ -40,6 +41,12 @@ internal static class Program
         catch (StartupException exception)
         {
             await Console.Error.WriteLineAsync($"plexus: {exception.Message}");
+            return 2;
+        }
+        catch (IOException exception) when (exception.InnerException is AddressInUseException)
+        {
+            // Another process holds a port: a configuration problem, not a crash.
+            await Console.Error.WriteLineAsync($"plexus: {exception.Message} Choose other ports with --http-port, --https-port, --admin-port.");
             return 2;
         }
     }
