@@ -13,8 +13,14 @@ namespace Plexus.Controller.Runtime;
 /// The one-way loop of the control plane: store changes (coalesced) → pure translator → proxy apply, and prober
 /// verdicts → <see cref="Translator.UpdateVerdicts"/> → proxy apply. It waits for whichever comes first. An
 /// endpoint-only change updates the clusters it touches and reuses the routes. Endpoints a build sees for the first
-/// time are probed before the snapshot is applied, for at most <see cref="ProbeSchedulerOptions.FirstVerdictWait"/>.
+/// time are probed before the snapshot is applied, for at most <see cref="ProbeSchedulerOptions.FirstVerdictWait"/>
+/// (the initial sync: <see cref="ProbeSchedulerOptions.InitialVerdictWait"/>).
 /// </summary>
+/// <remarks>
+/// Work per change is proportional to what changed: the translator reuses the instances of untouched clusters and
+/// the routes array, the prober names the clusters whose verdicts changed, and everything after the apply (probe
+/// targets, verdict gauges, diagnostics log and metrics) diffs by reference against the previous snapshot.
+/// </remarks>
 public sealed partial class SnapshotPipeline(
     ResourceStore store,
     ISnapshotApplier proxy,
@@ -30,6 +36,9 @@ public sealed partial class SnapshotPipeline(
 {
     private TranslationResult? _applied;
     private long _version;
+
+    // After a rejected snapshot the next restamp looks at every endpoint (the prober's change list was spent on it).
+    private bool _restampAll;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -91,19 +100,23 @@ public sealed partial class SnapshotPipeline(
         }
 
         // New endpoints get no traffic before their protocol was checked, within a bound: a dead endpoint must not hold
-        // back the rest of the change. Targets follow the built snapshot even if the proxy rejects it (harmless: the
-        // next build sets them again).
+        // back the rest of the change. The initial sync has a bound of its own (InitialVerdictWait, short): a first
+        // round of every endpoint of a large cluster must not hold back the whole proxy. Targets follow the built
+        // snapshot; if the proxy rejects it they are set back to the applied one.
         var added = probes.SetTargets(next.Snapshot);
         if (added.Count > 0)
         {
-            if (!await probes.WaitForProbesAsync(added, probeOptions.Value.FirstVerdictWait, cancellationToken).ConfigureAwait(false))
+            var bound = _applied is null
+                ? TimeSpanMin(probeOptions.Value.InitialVerdictWait, probeOptions.Value.FirstVerdictWait)
+                : probeOptions.Value.FirstVerdictWait;
+            if (!await probes.WaitForProbesAsync(added, bound, cancellationToken).ConfigureAwait(false))
             {
-                LogFirstVerdictsLate(version, added.Count, probeOptions.Value.FirstVerdictWait.TotalSeconds);
+                LogFirstVerdictsLate(version, added.Count, bound.TotalSeconds);
             }
-
-            next = Translator.UpdateVerdicts(next, probes.Current, version);
         }
 
+        // Verdicts that arrived since the last restamp (during this build or the wait): only their clusters.
+        next = Restamp(next, version);
         await ApplyAsync(next, kind, started, cancellationToken).ConfigureAwait(false);
     }
 
@@ -115,7 +128,7 @@ public sealed partial class SnapshotPipeline(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var next = Translator.UpdateVerdicts(_applied, probes.Current, _version + 1);
+        var next = Restamp(_applied, _version + 1);
         if (next.Snapshot.Clusters == _applied.Snapshot.Clusters)
         {
             return; // a stale signal: nothing changed for the applied endpoints
@@ -124,6 +137,20 @@ public sealed partial class SnapshotPipeline(
         await ApplyAsync(next, "verdicts", started, cancellationToken).ConfigureAwait(false);
     }
 
+    private TranslationResult Restamp(TranslationResult result, long version)
+    {
+        var changed = probes.TakeChangedClusters();
+        if (_restampAll)
+        {
+            _restampAll = false;
+            return Translator.UpdateVerdicts(result, probes.Current, version);
+        }
+
+        return Translator.UpdateVerdicts(result, probes.Current, changed, version);
+    }
+
+    private static TimeSpan TimeSpanMin(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
     private async Task ApplyAsync(TranslationResult next, string kind, long started, CancellationToken cancellationToken)
     {
         var version = next.Snapshot.Version;
@@ -131,6 +158,9 @@ public sealed partial class SnapshotPipeline(
         var result = await proxy.ApplyAsync(next.Snapshot, cancellationToken).ConfigureAwait(false);
         if (!result.Applied)
         {
+            // The prober follows what is served; verdicts restamped into the rejected snapshot only are stamped again.
+            probes.SetTargets(_applied?.Snapshot ?? ProxySnapshot.Empty);
+            _restampAll = true;
             LogRejected(version, string.Join("; ", result.Errors));
             metrics.SnapshotFailed(kind, Stopwatch.GetElapsedTime(started), SnapshotBuildResult.Rejected);
             return;
@@ -142,7 +172,11 @@ public sealed partial class SnapshotPipeline(
             LogCertificateProblem(problem);
         }
 
-        LogNewDiagnostics(_applied?.Snapshot, next.Snapshot);
+        if (_applied is null || next.Snapshot.Diagnostics != _applied.Snapshot.Diagnostics)
+        {
+            LogNewDiagnostics(_applied?.Snapshot, next.Snapshot);
+        }
+
         _applied = next;
         verdictMetrics.Update(next.Snapshot);
         var snapshot = next.Snapshot;

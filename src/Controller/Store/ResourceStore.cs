@@ -17,6 +17,9 @@ public sealed class ResourceStore : IResourceSink
     /// <summary>The label that ties an EndpointSlice to its Service.</summary>
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
+    /// <summary>kubectl's copy of the last applied object; dropped on the way in.</summary>
+    public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
     /// <summary>The only Secret type the store keeps.</summary>
     public const string TlsSecretType = "kubernetes.io/tls";
 
@@ -103,6 +106,8 @@ public sealed class ResourceStore : IResourceSink
 
     public void Upsert(IKubernetesObject<V1ObjectMeta> obj)
     {
+        ArgumentNullException.ThrowIfNull(obj);
+        Trim(obj);
         var kind = ResourceKinds.Of(obj);
         var key = ResourceKinds.KeyOf(kind, obj.Metadata);
         switch (obj)
@@ -234,6 +239,26 @@ public sealed class ResourceStore : IResourceSink
         }
     }
 
+    /// <summary>
+    /// Drops what nothing in Plexus reads but every object carries from the API server: <c>managedFields</c> (often the
+    /// largest part of an object) and kubectl's last-applied copy of the whole object. At tens of thousands of objects
+    /// they are most of the store's memory. The object is the store's from here on (sources hand over fresh objects).
+    /// </summary>
+    private static void Trim(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        if (obj.Metadata is not { } metadata)
+        {
+            return;
+        }
+
+        metadata.ManagedFields = null;
+        if (metadata.Annotations is { } annotations && annotations.ContainsKey(LastAppliedAnnotation))
+        {
+            // A copy: the dictionary handed in may be read-only.
+            metadata.Annotations = annotations.Where(a => a.Key != LastAppliedAnnotation).ToDictionary(StringComparer.Ordinal);
+        }
+    }
+
     private static bool IsTls(V1Secret secret) => string.Equals(secret.Type, TlsSecretType, StringComparison.Ordinal);
 
     private static bool SameVersion<T>(T a, T b)
@@ -259,6 +284,7 @@ public sealed class ResourceStore : IResourceSink
                 throw new ArgumentException($"ReplaceAll({kind}) got a {obj?.GetType().Name ?? "null"}.", nameof(objects));
             }
 
+            Trim(typed);
             result.Add((ResourceKinds.KeyOf(kind, typed.Metadata), typed));
         }
 

@@ -22,6 +22,32 @@ public class ResourceStoreTests
     }
 
     [Fact]
+    public void Managed_fields_and_the_last_applied_annotation_are_not_kept()
+    {
+        var store = NewStore();
+        var listed = Service("a");
+        var watched = Ingress("a");
+        foreach (var metadata in new[] { listed.Metadata, watched.Metadata })
+        {
+            metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }];
+            metadata.Annotations = new Dictionary<string, string>
+            {
+                [ResourceStore.LastAppliedAnnotation] = "{\"apiVersion\":\"v1\"}",
+                ["plexus.dev/backend-protocol"] = "h2c",
+            };
+        }
+
+        store.ReplaceAll(ResourceKind.Service, [listed]);
+        store.Upsert(watched);
+
+        foreach (var metadata in new[] { store.Current.Services[Key("a")].Metadata, store.Current.Ingresses[Key("a")].Metadata })
+        {
+            Assert.Null(metadata.ManagedFields);
+            Assert.Equal(["plexus.dev/backend-protocol"], metadata.Annotations.Keys);
+        }
+    }
+
+    [Fact]
     public void Keys_are_namespaced_except_for_ingress_classes()
     {
         var store = NewStore();

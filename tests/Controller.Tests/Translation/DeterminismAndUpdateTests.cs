@@ -151,4 +151,54 @@ public class DeterminismAndUpdateTests
         Assert.Same(previous.Snapshot.Cluster("a/web:80"), updated.Snapshot.Cluster("a/web:80"));
         Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Routes));
     }
+
+    [Fact]
+    public void UpdateVerdicts_of_named_clusters_restamps_only_those()
+    {
+        var previous = Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 1);
+        var mismatch = new ProtocolVerdict(VerdictKind.Mismatch, BackendProtocol.Http, "speaks HTTP/1.1 only");
+        var verified = new ProtocolVerdict(VerdictKind.Verified, BackendProtocol.Http, "HTTP/1.1");
+        var probes = new ProbeResults(ImmutableDictionary<ProbeKey, ProtocolVerdict>.Empty
+            .Add(new ProbeKey("127.0.0.7", 8080, BackendProtocol.H2c), mismatch)
+            .Add(new ProbeKey("127.0.0.1", 8080, BackendProtocol.Http), verified));
+
+        // Only b/h2c:80 is named (plus an Id the snapshot does not have): a/web:80's new verdict is not looked at.
+        var updated = Translator.UpdateVerdicts(previous, probes, new HashSet<string>(["b/h2c:80", "z/none:1"]), 2);
+
+        Assert.Equal(mismatch, updated.Snapshot.Cluster("b/h2c:80").Endpoints[0].Verdict);
+        Assert.Same(previous.Snapshot.Cluster("a/web:80"), updated.Snapshot.Cluster("a/web:80"));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Routes));
+        Assert.Contains(updated.Snapshot.Diagnostics, d => d.Reason == DiagnosticReasons.BackendProtocolMismatch && d.Subject.Name == "h2c");
+
+        // Naming both gives what a full scan gives.
+        var both = Translator.UpdateVerdicts(previous, probes, new HashSet<string>(["b/h2c:80", "a/web:80"]), 2);
+        AssertEquivalent(Translator.UpdateVerdicts(previous, probes, 2).Snapshot, both.Snapshot);
+    }
+
+    [Fact]
+    public void UpdateVerdicts_without_a_change_keeps_the_clusters_and_diagnostics_arrays()
+    {
+        var previous = Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        var updated = Translator.UpdateVerdicts(previous, ProbeResults.Empty, new HashSet<string>(["a/web:80"]), 2);
+
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Clusters), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Clusters));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Diagnostics), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Diagnostics));
+    }
+
+    [Fact]
+    public void UpdateEndpoints_that_changes_nothing_Plexus_uses_keeps_the_cluster_and_diagnostics_instances()
+    {
+        var before = Rich();
+        var previous = Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        // A new slice with the endpoint web already has (first seen wins): same endpoints.
+        before.Add(K8s.Slice("a", "web-9", "web").Port(8080, "http").Endpoint("127.0.0.1"));
+        var updated = Translator.UpdateEndpoints(previous, before.Build(), ProbeResults.Empty, [new ObjectKey("a", "web")], Run.Options(), 2);
+
+        Assert.Same(previous.Snapshot.Cluster("a/web:80"), updated.Snapshot.Cluster("a/web:80"));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Clusters), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Clusters));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Diagnostics), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Diagnostics));
+        AssertEquivalent(Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 2).Snapshot, updated.Snapshot);
+    }
 }
