@@ -21,6 +21,7 @@ internal static class ScaleBenchmark
     public static async Task<int> RunAsync(ScaleOptions options)
     {
         var report = new StringBuilder();
+        var loadAtStart = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
         using var clock = new ApiResponseClock();
         await using var api = await FakeKubernetesApi.StartAsync(historyCapacity: 1000);
         clock.ApiPort = api.BaseAddress.Port;
@@ -76,7 +77,7 @@ internal static class ScaleBenchmark
             Say($"churn: {latencies.Count} changes, {churnBuilds.Count} builds ({string.Join(", ", churnBuilds.GroupBy(b => b.Kind).Select(g => $"{g.Count()} {g.Key}"))}); Plexus CPU {(cpuChurned - cpuSettled).TotalSeconds:F1} s for the churn");
 
             var metrics = await admin.GetStringAsync(new Uri("metrics", UriKind.Relative));
-            WriteReport(report, options, toSnapshot, first, latencies, failed, memorySynced, memoryChurned, plexus.Applied, metrics, plexus.WarningMessages);
+            WriteReport(report, options, loadAtStart, toSnapshot, first, latencies, failed, memorySynced, memoryChurned, plexus.Applied, metrics, plexus.WarningMessages);
         }
         finally
         {
@@ -141,11 +142,17 @@ internal static class ScaleBenchmark
         {
             return null;
         }
+        catch (TaskCanceledException)
+        {
+            // The client's timeout: counted as a failed request like any other.
+            return null;
+        }
     }
 
     private static void WriteReport(
         StringBuilder report,
         ScaleOptions options,
+        string loadAtStart,
         double toSnapshot,
         AppliedSnapshot first,
         List<double> latencies,
@@ -158,7 +165,7 @@ internal static class ScaleBenchmark
     {
         latencies.Sort();
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
-        report.AppendLine(CultureInfo.InvariantCulture, $"{options.Services} Ingresses, {options.Services} Services, {options.Services * options.EndpointsPerService} endpoints; {Environment.ProcessorCount} CPUs, load average at the end: {load}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"{options.Services} Ingresses, {options.Services} Services, {options.Services * options.EndpointsPerService} endpoints; {Environment.ProcessorCount} CPUs, load average at the start: {loadAtStart}, at the end: {load}.");
         var settings = options.PlexusEnvironment.Select(e => $"{e.Key}={e.Value}")
             .Prepend($"Plexus__Probe__Interval={options.ProbeInterval}")
             .Concat(options.FirstVerdictWait is { } w ? [$"Plexus__Probe__FirstVerdictWait={w}"] : []);
@@ -182,6 +189,19 @@ internal static class ScaleBenchmark
             report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {ms.Count} | {Percentile(ms, 0.5):F1} ms | {ms[^1]:F1} ms |");
         }
 
+        if (applied.All(a => a.PipelineMs is not null))
+        {
+            report.AppendLine();
+            report.AppendLine("Split of each build (the pipeline's own work: translator, probe targets and verdict restamp, metrics; waiting for first verdicts; the proxy's apply), p50 / max:");
+            report.AppendLine();
+            report.AppendLine("| build kind | pipeline | first-verdict wait | proxy apply |");
+            report.AppendLine("|---|--:|--:|--:|");
+            foreach (var group in applied.GroupBy(a => a.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {Split(group, a => a.PipelineMs)} | {Split(group, a => a.WaitMs)} | {Split(group, a => a.ApplyMs)} |");
+            }
+        }
+
         report.AppendLine();
         report.AppendLine("From /metrics:");
         report.AppendLine();
@@ -198,6 +218,12 @@ internal static class ScaleBenchmark
         {
             report.AppendLine(CultureInfo.InvariantCulture, $"- {count} × {message}");
         }
+    }
+
+    private static string Split(IEnumerable<AppliedSnapshot> builds, Func<AppliedSnapshot, double?> part)
+    {
+        var ms = builds.Select(b => part(b) ?? double.NaN).Order().ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"{Percentile(ms, 0.5):F1} / {ms[^1]:F1} ms");
     }
 
     private static double Percentile(List<double> sorted, double p) =>

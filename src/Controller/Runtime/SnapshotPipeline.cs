@@ -104,20 +104,24 @@ public sealed partial class SnapshotPipeline(
         // round of every endpoint of a large cluster must not hold back the whole proxy. Targets follow the built
         // snapshot; if the proxy rejects it they are set back to the applied one.
         var added = probes.SetTargets(next.Snapshot);
+        var waited = TimeSpan.Zero;
         if (added.Count > 0)
         {
             var bound = _applied is null
                 ? TimeSpanMin(probeOptions.Value.InitialVerdictWait, probeOptions.Value.FirstVerdictWait)
                 : probeOptions.Value.FirstVerdictWait;
+            var waitStarted = Stopwatch.GetTimestamp();
             if (!await probes.WaitForProbesAsync(added, bound, cancellationToken).ConfigureAwait(false))
             {
                 LogFirstVerdictsLate(version, added.Count, bound.TotalSeconds);
             }
+
+            waited = Stopwatch.GetElapsedTime(waitStarted);
         }
 
         // Verdicts that arrived since the last restamp (during this build or the wait): only their clusters.
         next = Restamp(next, version);
-        await ApplyAsync(next, kind, started, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(next, kind, started, waited, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ApplyVerdictsAsync(CancellationToken cancellationToken)
@@ -134,7 +138,7 @@ public sealed partial class SnapshotPipeline(
             return; // a stale signal: nothing changed for the applied endpoints
         }
 
-        await ApplyAsync(next, "verdicts", started, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(next, "verdicts", started, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
 
     private TranslationResult Restamp(TranslationResult result, long version)
@@ -151,11 +155,13 @@ public sealed partial class SnapshotPipeline(
 
     private static TimeSpan TimeSpanMin(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private async Task ApplyAsync(TranslationResult next, string kind, long started, CancellationToken cancellationToken)
+    private async Task ApplyAsync(TranslationResult next, string kind, long started, TimeSpan waited, CancellationToken cancellationToken)
     {
         var version = next.Snapshot.Version;
         _version = version;
+        var applyStarted = Stopwatch.GetTimestamp();
         var result = await proxy.ApplyAsync(next.Snapshot, cancellationToken).ConfigureAwait(false);
+        var applied = Stopwatch.GetElapsedTime(applyStarted);
         if (!result.Applied)
         {
             // The prober follows what is served; verdicts restamped into the rejected snapshot only are stamped again.
@@ -181,8 +187,11 @@ public sealed partial class SnapshotPipeline(
         verdictMetrics.Update(next.Snapshot);
         var snapshot = next.Snapshot;
         metrics.SnapshotApplied(kind, Stopwatch.GetElapsedTime(started), snapshot);
-        LogApplied(version, kind, snapshot.Routes.Length, snapshot.Clusters.Length,
-            snapshot.Diagnostics.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        // The pipeline's own share (translator, probe bookkeeping, metrics) apart from waiting for probes and the proxy.
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        LogApplied(version, kind, snapshot.Routes.Length, snapshot.Clusters.Length, snapshot.Diagnostics.Length, elapsed.TotalMilliseconds,
+            (elapsed - waited - applied).TotalMilliseconds, waited.TotalMilliseconds, applied.TotalMilliseconds);
         if (!readiness.HasSynced)
         {
             readiness.MarkSynced();
@@ -201,8 +210,8 @@ public sealed partial class SnapshotPipeline(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied snapshot {Version} ({Kind} build): {Routes} routes, {Clusters} clusters, {Diagnostics} diagnostics in {ElapsedMs:F1} ms")]
-    private partial void LogApplied(long version, string kind, int routes, int clusters, int diagnostics, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied snapshot {Version} ({Kind} build): {Routes} routes, {Clusters} clusters, {Diagnostics} diagnostics in {ElapsedMs:F1} ms (pipeline {PipelineMs:F1} ms, first-verdict wait {WaitMs:F1} ms, proxy apply {ApplyMs:F1} ms)")]
+    private partial void LogApplied(long version, string kind, int routes, int clusters, int diagnostics, double elapsedMs, double pipelineMs, double waitMs, double applyMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Snapshot {Version} was rejected by the proxy; the previous one keeps serving: {Errors}")]
     private partial void LogRejected(long version, string errors);
