@@ -59,10 +59,10 @@ public sealed partial class ProbeScheduler : BackgroundService
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options.Value;
-        if (_options.Interval <= TimeSpan.Zero || _options.MaxConcurrency < 1 || _options.FirstVerdictWait < TimeSpan.Zero
-            || _options.InitialVerdictWait < TimeSpan.Zero)
+        if (_options.Interval <= TimeSpan.Zero || _options.MaxConcurrency < 1 || _options.MaxRoundProbesPerSecond < 1
+            || _options.FirstVerdictWait < TimeSpan.Zero || _options.InitialVerdictWait < TimeSpan.Zero)
         {
-            throw new ArgumentException("Probe Interval must be positive, MaxConcurrency at least 1, FirstVerdictWait and InitialVerdictWait not negative.", nameof(options));
+            throw new ArgumentException("Probe Interval must be positive, MaxConcurrency and MaxRoundProbesPerSecond at least 1, FirstVerdictWait and InitialVerdictWait not negative.", nameof(options));
         }
 
         _prober = prober;
@@ -232,8 +232,10 @@ public sealed partial class ProbeScheduler : BackgroundService
 
     /// <summary>
     /// Periodic rounds: every target once per <see cref="ProbeSchedulerOptions.Interval"/>, released evenly over the
-    /// interval (a tick of at least 100 ms) rather than all at once. A round that cannot keep up (more targets than
-    /// MaxConcurrency can probe in an interval) makes the next one start later: the rate adapts to what probing costs.
+    /// interval (a tick of at least 100 ms) rather than all at once, at most
+    /// <see cref="ProbeSchedulerOptions.MaxRoundProbesPerSecond"/> (a round of many targets lasts longer than the
+    /// interval). A round that cannot keep up (more targets than MaxConcurrency can probe in it) makes the next one
+    /// start later: the rate adapts to what probing costs.
     /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -258,8 +260,11 @@ public sealed partial class ProbeScheduler : BackgroundService
             round = [.. _clustersByTarget.Keys];
         }
 
-        var ticks = round.Length == 0 ? 1 : (int)Math.Clamp(_options.Interval / RoundTick, 1, round.Length);
-        var tick = _options.Interval / ticks;
+        // The round lasts the interval, or longer when the targets exceed what MaxRoundProbesPerSecond allows in it.
+        var duration = TimeSpan.FromSeconds(round.Length / (double)_options.MaxRoundProbesPerSecond);
+        duration = duration > _options.Interval ? duration : _options.Interval;
+        var ticks = round.Length == 0 ? 1 : (int)Math.Clamp(duration / RoundTick, 1, round.Length);
+        var tick = duration / ticks;
         var next = 0;
         for (var t = 1; t <= ticks; t++)
         {

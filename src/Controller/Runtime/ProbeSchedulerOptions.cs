@@ -12,6 +12,13 @@ public sealed class ProbeSchedulerOptions
     /// </summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// At most this many periodic re-probes are started per second: with more endpoints than
+    /// <see cref="Interval"/> × this, a round takes longer than the interval (50,000 endpoints at 200/s: one round
+    /// every 250 s instead of 1,667 connections per second). First probes of new endpoints are not limited by it.
+    /// </summary>
+    public int MaxRoundProbesPerSecond { get; set; } = 200;
+
     /// <summary>Probes running at the same time. First probes of new endpoints take a free slot before periodic re-probes.</summary>
     public int MaxConcurrency { get; set; } = 8;
 
@@ -26,9 +33,9 @@ public sealed class ProbeSchedulerOptions
     /// How long the first build (initial sync) waits for the first verdicts of all endpoints. Short on purpose: until
     /// the first snapshot is applied nothing is routed and <c>/readyz</c> is false, and waiting for a first round of
     /// tens of thousands of endpoints (seconds) would hold the whole proxy back for the sake of a few mismatching
-    /// ones. A small cluster is fully probed within it; in a large one the endpoints not probed yet start Unproven,
+    /// ones. A cluster of a few hundred endpoints is usually fully probed within it; in a large one the endpoints not probed yet start Unproven,
     /// which get traffic like any Unproven endpoint, and their verdicts are applied as they arrive (a Mismatch then
     /// takes the endpoint out). Bounded by <see cref="FirstVerdictWait"/>.
     /// </summary>
-    public TimeSpan InitialVerdictWait { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan InitialVerdictWait { get; set; } = TimeSpan.FromMilliseconds(100);
 }

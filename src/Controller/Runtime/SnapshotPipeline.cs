@@ -87,7 +87,7 @@ public sealed partial class SnapshotPipeline(
         {
             next = _applied is not null && changes.IsEndpointOnly
                 ? Translator.UpdateEndpoints(_applied, changes.State, probes.Current, changes.EndpointServices, options.Value, version)
-                : Translator.Build(changes.State, probes.Current, options.Value, version, certificates);
+                : InstanceReuse.KeepUnchanged(_applied, Translator.Build(changes.State, probes.Current, options.Value, version, certificates));
         }
 #pragma warning disable CA1031 // A translator bug must not stop the control plane; the last good snapshot keeps serving.
         catch (Exception exception)
@@ -172,10 +172,21 @@ public sealed partial class SnapshotPipeline(
             return;
         }
 
-        // The table serves new TLS handshakes; connections already open keep the certificate they got.
-        foreach (var problem in certificateTable.Update(next.Snapshot.Certificates, next.Snapshot.DefaultCertificate))
+        // The table serves new TLS handshakes; connections already open keep the certificate they got. Endpoint and
+        // verdict updates reuse the certificates: nothing to redo.
+        if (_applied is null || next.Snapshot.Certificates != _applied.Snapshot.Certificates
+            || !ReferenceEquals(next.Snapshot.DefaultCertificate, _applied.Snapshot.DefaultCertificate))
         {
-            LogCertificateProblem(problem);
+            foreach (var problem in certificateTable.Update(next.Snapshot.Certificates, next.Snapshot.DefaultCertificate))
+            {
+                LogCertificateProblem(problem);
+            }
+        }
+
+        // Ready as soon as the first snapshot serves (with its certificates); the bookkeeping below does not hold it back.
+        if (!readiness.HasSynced)
+        {
+            readiness.MarkSynced();
         }
 
         if (_applied is null || next.Snapshot.Diagnostics != _applied.Snapshot.Diagnostics)
@@ -192,10 +203,6 @@ public sealed partial class SnapshotPipeline(
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogApplied(version, kind, snapshot.Routes.Length, snapshot.Clusters.Length, snapshot.Diagnostics.Length, elapsed.TotalMilliseconds,
             (elapsed - waited - applied).TotalMilliseconds, waited.TotalMilliseconds, applied.TotalMilliseconds);
-        if (!readiness.HasSynced)
-        {
-            readiness.MarkSynced();
-        }
     }
 
     private void LogNewDiagnostics(ProxySnapshot? previous, ProxySnapshot next)

@@ -220,6 +220,26 @@ public sealed class ProbeSchedulerTests : IDisposable
         await scheduler.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task A_round_of_more_targets_than_the_rate_allows_in_an_interval_lasts_longer()
+    {
+        var scheduler = Create(interval: TimeSpan.FromSeconds(1), maxRoundProbesPerSecond: 10);
+        var ports = Enumerable.Range(5001, 60).ToArray();
+        await scheduler.WaitForProbesAsync(scheduler.SetTargets(Snapshot(BackendProtocol.H2c, ports)), TimeSpan.FromSeconds(30), CancellationToken.None);
+        await scheduler.StartAsync(CancellationToken.None);
+
+        // 60 targets at 10 per second: the round lasts 6 s, not the 1 s interval; 30 re-probes need 3 s at least.
+        var advanced = TimeSpan.Zero;
+        await Eventually.UntilAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            advanced += TimeSpan.FromMilliseconds(100);
+            return _prober.CallOrder.Length >= 60 + 30;
+        });
+        Assert.True(advanced >= TimeSpan.FromSeconds(2.9), $"30 re-probes after {advanced}");
+        await scheduler.StopAsync(CancellationToken.None);
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(30, 0)]
@@ -241,11 +261,11 @@ public sealed class ProbeSchedulerTests : IDisposable
             Clusters = [new ProxyCluster("default/web:80", protocol, [.. ports.Select(p => new BackendEndpoint("127.0.0.1", p))])],
         };
 
-    private ProbeScheduler Create(int maxConcurrency = 8)
+    private ProbeScheduler Create(int maxConcurrency = 8, TimeSpan? interval = null, int maxRoundProbesPerSecond = 200)
     {
         _scheduler = new ProbeScheduler(
             _prober,
-            Options.Create(new ProbeSchedulerOptions { Interval = TimeSpan.FromSeconds(30), MaxConcurrency = maxConcurrency }),
+            Options.Create(new ProbeSchedulerOptions { Interval = interval ?? TimeSpan.FromSeconds(30), MaxConcurrency = maxConcurrency, MaxRoundProbesPerSecond = maxRoundProbesPerSecond }),
             _time,
             NullLogger<ProbeScheduler>.Instance);
         return _scheduler;

@@ -201,4 +201,51 @@ public class DeterminismAndUpdateTests
         Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Diagnostics), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Diagnostics));
         AssertEquivalent(Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 2).Snapshot, updated.Snapshot);
     }
+
+    [Fact]
+    public void After_a_full_build_unchanged_clusters_and_arrays_are_the_previous_instances()
+    {
+        var before = Rich();
+        var previous = Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        // A Service change needs a full build; only b/h2c:80 changes (its protocol declaration is now plain HTTP).
+        before.Add(K8s.Service("b", "h2c").Port(80, "h", "http"));
+        var rebuilt = Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 2);
+        var kept = InstanceReuse.KeepUnchanged(previous, rebuilt);
+
+        AssertEquivalent(rebuilt.Snapshot, kept.Snapshot);
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(kept.Snapshot.Routes));
+        Assert.Same(previous.Snapshot.Cluster("a/web:80"), kept.Snapshot.Cluster("a/web:80"));
+        Assert.Same(previous.Snapshot.Cluster("a/grpc:9000"), kept.Snapshot.Cluster("a/grpc:9000"));
+        Assert.NotEqual(previous.Snapshot.Cluster("b/h2c:80"), kept.Snapshot.Cluster("b/h2c:80"));
+        Assert.Equal(["b/h2c:80"], ClusterChanges.Between(previous.Snapshot.Clusters, kept.Snapshot.Clusters).Select(c => c.New!.Id));
+    }
+
+    [Fact]
+    public void A_full_build_of_the_same_state_reuses_every_array()
+    {
+        var previous = Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        var kept = InstanceReuse.KeepUnchanged(previous, Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 2));
+
+        Assert.Equal(2, kept.Snapshot.Version);
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Clusters), ImmutableCollectionsMarshal.AsArray(kept.Snapshot.Clusters));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(kept.Snapshot.Routes));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Diagnostics), ImmutableCollectionsMarshal.AsArray(kept.Snapshot.Diagnostics));
+    }
+
+    [Fact]
+    public void After_a_full_build_that_adds_a_cluster_the_others_are_the_previous_instances()
+    {
+        var before = Rich();
+        var previous = Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        before.Backend("c", "new", 80, "http", 8080, "127.0.0.20")
+            .Add(K8s.Ingress("c", "new").Created(3).Rule("new.test").Path("/", "Prefix", "new", 80));
+        var kept = InstanceReuse.KeepUnchanged(previous, Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 2));
+
+        Assert.Equal(previous.Snapshot.Clusters.Length + 1, kept.Snapshot.Clusters.Length);
+        Assert.Equal(["c/new:80"], ClusterChanges.Between(previous.Snapshot.Clusters, kept.Snapshot.Clusters).Select(c => c.New!.Id));
+        Assert.Same(previous.Snapshot.Cluster("a/web:80"), kept.Snapshot.Cluster("a/web:80"));
+    }
 }
