@@ -90,7 +90,12 @@ public sealed partial class ProbeScheduler : BackgroundService
     /// re-probes), verdicts of gone ones are forgotten (an endpoint that comes back is new again). Returns the new
     /// targets. Costs what changed since the previous call: clusters reference-equal to the previous ones are skipped.
     /// </summary>
-    public IReadOnlyCollection<ProbeKey> SetTargets(ProxySnapshot snapshot)
+    /// <param name="snapshot">The built snapshot.</param>
+    /// <param name="ahead">
+    /// True (a change): the new targets' first probes go ahead of everything queued. False (the initial sync, every
+    /// endpoint at once): they queue like a periodic round, so that a later change's endpoints do not wait behind them.
+    /// </param>
+    public IReadOnlyCollection<ProbeKey> SetTargets(ProxySnapshot snapshot, bool ahead = true)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var added = new List<ProbeKey>();
@@ -112,7 +117,7 @@ public sealed partial class ProbeScheduler : BackgroundService
                         if (AddCluster(key, next.Id))
                         {
                             added.Add(key);
-                            StartLocked(key, first: true);
+                            StartLocked(key, first: ahead);
                         }
                     }
                 }

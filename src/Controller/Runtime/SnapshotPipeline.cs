@@ -101,9 +101,10 @@ public sealed partial class SnapshotPipeline(
 
         // New endpoints get no traffic before their protocol was checked, within a bound: a dead endpoint must not hold
         // back the rest of the change. The initial sync has a bound of its own (InitialVerdictWait, short): a first
-        // round of every endpoint of a large cluster must not hold back the whole proxy. Targets follow the built
-        // snapshot; if the proxy rejects it they are set back to the applied one.
-        var added = probes.SetTargets(next.Snapshot);
+        // round of every endpoint of a large cluster must not hold back the whole proxy, and its probes queue behind
+        // those of later changes. Targets follow the built snapshot; if the proxy rejects it they are set back to the
+        // applied one.
+        var added = probes.SetTargets(next.Snapshot, ahead: _applied is not null);
         var waited = TimeSpan.Zero;
         if (added.Count > 0)
         {

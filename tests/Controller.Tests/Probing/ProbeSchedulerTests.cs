@@ -200,6 +200,21 @@ public sealed class ProbeSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task First_probes_of_a_change_go_ahead_of_the_initial_round()
+    {
+        var scheduler = Create(maxConcurrency: 1);
+        _prober.Hold();
+        var initial = scheduler.SetTargets(Snapshot(Cluster("default/web:80", 5001, 5002, 5003)), ahead: false);
+        await Eventually.UntilAsync(() => _prober.Running == 1);
+
+        var added = scheduler.SetTargets(Snapshot(Cluster("default/web:80", 5001, 5002, 5003), Cluster("default/api:80", 5009)));
+        _prober.Release();
+
+        Assert.True(await scheduler.WaitForProbesAsync(initial.Concat(added), TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.Equal(5009, _prober.CallOrder[1]);
+    }
+
+    [Fact]
     public async Task A_periodic_round_is_spread_over_the_interval()
     {
         var scheduler = Create();
