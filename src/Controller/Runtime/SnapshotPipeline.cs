@@ -112,7 +112,12 @@ public sealed partial class SnapshotPipeline(
                 ? TimeSpanMin(probeOptions.Value.InitialVerdictWait, probeOptions.Value.FirstVerdictWait)
                 : probeOptions.Value.FirstVerdictWait;
             var waitStarted = Stopwatch.GetTimestamp();
-            if (!await probes.WaitForProbesAsync(added, bound, cancellationToken).ConfigureAwait(false))
+            var allProbed = await probes.WaitForProbesAsync(added, bound, cancellationToken).ConfigureAwait(false);
+            if (!allProbed && _applied is null)
+            {
+                LogInitialVerdictsPending(version, added.Count, bound.TotalMilliseconds);
+            }
+            else if (!allProbed)
             {
                 LogFirstVerdictsLate(version, added.Count, bound.TotalSeconds);
             }
@@ -229,6 +234,9 @@ public sealed partial class SnapshotPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot {Version}: {Count} new endpoints were not all probed within {Seconds} s; they get traffic with the verdicts known so far")]
     private partial void LogFirstVerdictsLate(long version, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot {Version} (initial sync): {Count} endpoints, not all probed within {Milliseconds} ms; those not probed yet serve as Unproven and their verdicts are applied as they arrive")]
+    private partial void LogInitialVerdictsPending(long version, int count, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TLS certificate not served: {Problem}")]
     private partial void LogCertificateProblem(string problem);
