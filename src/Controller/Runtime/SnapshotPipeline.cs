@@ -86,7 +86,7 @@ public sealed partial class SnapshotPipeline(
         try
         {
             next = _applied is not null && changes.IsEndpointOnly
-                ? Translator.UpdateEndpoints(_applied, changes.State, probes.Current, changes.EndpointServices, options.Value, version)
+                ? Translator.UpdateEndpoints(_applied, changes.State, probes.Current, changes.EndpointServices, options.Value, version, changes.EndpointSliceKeys)
                 : InstanceReuse.KeepUnchanged(_applied, Translator.Build(changes.State, probes.Current, options.Value, version, certificates));
         }
 #pragma warning disable CA1031 // A translator bug must not stop the control plane; the last good snapshot keeps serving.

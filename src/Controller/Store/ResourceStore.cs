@@ -42,6 +42,10 @@ public sealed class ResourceStore : IResourceSink
     // change can name the Services it affects without scanning all slices.
     private readonly Dictionary<ObjectKey, Dictionary<ObjectKey, ObjectKey>> _servicesByPod = [];
 
+    // Service -> its EndpointSlices in the current state, so that a change hands over the slices of the Services it
+    // touched (StoreChanges.EndpointSliceKeys) and an endpoint update never scans all slices.
+    private readonly Dictionary<ObjectKey, HashSet<ObjectKey>> _slicesByService = [];
+
     // Wakes the consumer; one buffered signal is enough because the pending flag is the truth.
     private readonly Channel<bool> _wakeup = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -300,7 +304,16 @@ public sealed class ResourceStore : IResourceSink
 
     private StoreChanges TakeChangesLocked()
     {
-        var changes = new StoreChanges(_state, [.. _changedKinds], [.. _endpointServices], AllSyncedLocked());
+        var sliceKeys = ImmutableDictionary.CreateBuilder<ObjectKey, ImmutableArray<ObjectKey>>();
+        foreach (var service in _endpointServices)
+        {
+            sliceKeys[service] = _slicesByService.TryGetValue(service, out var slices) ? [.. slices] : [];
+        }
+
+        var changes = new StoreChanges(_state, [.. _changedKinds], [.. _endpointServices], AllSyncedLocked())
+        {
+            EndpointSliceKeys = sliceKeys.ToImmutable(),
+        };
         _changedKinds.Clear();
         _endpointServices.Clear();
         _pending = false;
@@ -416,6 +429,20 @@ public sealed class ResourceStore : IResourceSink
         }
 
         _endpointServices.Add(service);
+        if (add)
+        {
+            if (!_slicesByService.TryGetValue(service, out var keys))
+            {
+                _slicesByService[service] = keys = [];
+            }
+
+            keys.Add(sliceKey);
+        }
+        else if (_slicesByService.TryGetValue(service, out var keys) && keys.Remove(sliceKey) && keys.Count == 0)
+        {
+            _slicesByService.Remove(service);
+        }
+
         foreach (var endpoint in slice.Endpoints ?? [])
         {
             if (endpoint.TargetRef is not { Kind: "Pod", Name: { Length: > 0 } podName } target)

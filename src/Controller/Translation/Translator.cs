@@ -110,15 +110,26 @@ public static class Translator
     /// declarations and the other clusters are the previous instances (so is a recomputed cluster equal to the
     /// previous one, and the diagnostics array when no diagnostic came or went). For changes of EndpointSlices and Pods
     /// only; a change of a Service, Ingress, IngressClass or Secret needs <see cref="Build"/>. The slice index is
-    /// built for the changed Services only (one pass over the slices, no per-Service scan).
+    /// built for the changed Services only: from the store's slice keys when given, else one pass over the slices.
     /// </summary>
+    /// <param name="previous">The previous result (a translator result: its clusters are sorted by Id).</param>
+    /// <param name="state">The store's state.</param>
+    /// <param name="probes">The prober's latest verdicts.</param>
+    /// <param name="changedServices">The Services whose endpoints may have changed.</param>
+    /// <param name="options">Class name and ExternalName policy.</param>
+    /// <param name="version">The snapshot version.</param>
+    /// <param name="sliceKeys">
+    /// Optional: the keys of the EndpointSlices of each changed Service (<see cref="StoreChanges.EndpointSliceKeys"/>);
+    /// without it the slices of the changed Services are found by one pass over all slices.
+    /// </param>
     public static TranslationResult UpdateEndpoints(
         TranslationResult previous,
         ResourceState state,
         ProbeResults probes,
         IReadOnlyCollection<ObjectKey> changedServices,
         TranslatorOptions options,
-        long version)
+        long version,
+        IReadOnlyDictionary<ObjectKey, ImmutableArray<ObjectKey>>? sliceKeys = null)
     {
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(state);
@@ -134,7 +145,10 @@ public static class Translator
         }
 
         var diagnostics = new DiagnosticBag();
-        var builder = new ClusterBuilder(EndpointSliceIndex.Build(state.EndpointSlices, changed), state.Pods, probes, options.AllowExternalName, diagnostics);
+        var slices = sliceKeys is not null && changed.All(sliceKeys.ContainsKey)
+            ? EndpointSliceIndex.FromKeys(state.EndpointSlices, sliceKeys)
+            : EndpointSliceIndex.Build(state.EndpointSlices, changed);
+        var builder = new ClusterBuilder(slices, state.Pods, probes, options.AllowExternalName, diagnostics);
         ProxyCluster[]? clusters = null;
         var rebuilt = new List<ClusterChange>();
         for (var i = 0; i < old.Clusters.Length; i++)

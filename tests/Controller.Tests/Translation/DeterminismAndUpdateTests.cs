@@ -110,6 +110,16 @@ public class DeterminismAndUpdateTests
         var rebuilt = Translator.Build(state, ProbeResults.Empty, Run.Options(), 2);
 
         AssertEquivalent(rebuilt.Snapshot, updated.Snapshot);
+
+        // The same from the store's slice keys instead of a pass over all slices.
+        var sliceKeys = changed.Distinct().ToImmutableDictionary(
+            service => service,
+            service => state.EndpointSlices
+                .Where(s => s.Key.Namespace == service.Namespace && s.Value.Metadata.Labels is { } labels
+                    && labels.TryGetValue(EndpointSliceIndex.ServiceNameLabel, out var name) && name == service.Name)
+                .Select(s => s.Key)
+                .ToImmutableArray());
+        AssertEquivalent(rebuilt.Snapshot, Translator.UpdateEndpoints(previous, state, ProbeResults.Empty, changed, Run.Options(), 2, sliceKeys).Snapshot);
         Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Routes));
         Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Certificates), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Certificates));
         Assert.Same(previous.Protocols, updated.Protocols);
