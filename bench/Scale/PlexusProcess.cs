@@ -133,12 +133,19 @@ internal sealed partial class PlexusProcess : IAsyncDisposable
                 now,
                 long.Parse(match.Groups["version"].Value, CultureInfo.InvariantCulture),
                 match.Groups["kind"].Value,
-                double.Parse(match.Groups["ms"].Value, CultureInfo.InvariantCulture)));
+                double.Parse(match.Groups["ms"].Value, CultureInfo.InvariantCulture),
+                Part(match, "pipeline"),
+                Part(match, "wait"),
+                Part(match, "apply")));
         }
     }
 
-    // "Applied snapshot {Version} ({Kind} build): {Routes} routes, ... in {ElapsedMs:F1} ms" (SnapshotPipeline).
-    [GeneratedRegex(@"Applied snapshot (?<version>\d+) \((?<kind>\w+) build\):.* in (?<ms>[\d.]+) ms")]
+    private static double? Part(Match match, string name) =>
+        match.Groups[name].Success ? double.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture) : null;
+
+    // "Applied snapshot {Version} ({Kind} build): {Routes} routes, ... in {ElapsedMs:F1} ms (pipeline {PipelineMs:F1} ms,
+    // first-verdict wait {WaitMs:F1} ms, proxy apply {ApplyMs:F1} ms)" (SnapshotPipeline; the parenthesis is newer).
+    [GeneratedRegex(@"Applied snapshot (?<version>\d+) \((?<kind>\w+) build\):.* in (?<ms>[\d.]+) ms( \(pipeline (?<pipeline>[\d.]+) ms, first-verdict wait (?<wait>[\d.]+) ms, proxy apply (?<apply>[\d.]+) ms\))?")]
     private static partial Regex AppliedLine();
 
     [GeneratedRegex(@"\d+(\.\d+)*")]
@@ -149,4 +156,7 @@ internal sealed partial class PlexusProcess : IAsyncDisposable
 /// <param name="Version">Snapshot version.</param>
 /// <param name="Kind">full, endpoints or verdicts.</param>
 /// <param name="ElapsedMs">What the pipeline measured from the start of the build to the end of the apply.</param>
-internal sealed record AppliedSnapshot(long Timestamp, long Version, string Kind, double ElapsedMs);
+/// <param name="PipelineMs">Of which the pipeline's own work (translator, probe bookkeeping, metrics), when logged.</param>
+/// <param name="WaitMs">Of which waiting for first verdicts of new endpoints, when logged.</param>
+/// <param name="ApplyMs">Of which the proxy's apply (including the applied-snapshot observers), when logged.</param>
+internal sealed record AppliedSnapshot(long Timestamp, long Version, string Kind, double ElapsedMs, double? PipelineMs, double? WaitMs, double? ApplyMs);

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Plexus.Controller.Translation;
 using Plexus.Proxy.Model;
 using Prometheus;
 
@@ -16,7 +18,9 @@ public sealed class ProtocolVerdictMetrics
     private static readonly VerdictKind[] Kinds = [VerdictKind.Verified, VerdictKind.Mismatch, VerdictKind.Unproven];
 
     private readonly Gauge _verdicts;
-    private HashSet<PortLabels> _series = [];
+    // Series of the clusters last seen, with the number of clusters behind each (two unresolved references may share one).
+    private readonly Dictionary<PortLabels, int> _series = [];
+    private ImmutableArray<ProxyCluster> _clusters = [];
 
     public ProtocolVerdictMetrics(IMetricFactory metrics)
     {
@@ -27,44 +31,57 @@ public sealed class ProtocolVerdictMetrics
             new GaugeConfiguration { LabelNames = ["namespace", "service", "port", "declared", "verdict"] });
     }
 
+    /// <summary>
+    /// Brings the series in line with <paramref name="snapshot"/>. Costs what changed since the previous call: clusters
+    /// reference-equal to the previous ones (<see cref="ClusterChanges"/>) are not looked at.
+    /// </summary>
     public void Update(ProxySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var current = new HashSet<PortLabels>();
-        Span<int> counts = stackalloc int[Kinds.Length];
-        foreach (var cluster in snapshot.Clusters)
+        foreach (var (old, next) in ClusterChanges.Between(_clusters, snapshot.Clusters))
         {
-            if (cluster.Origin is not { } origin)
+            // The new series first: a port whose cluster was replaced keeps its series.
+            if (next is not null && Labels(next) is { } added)
             {
-                continue;
+                _series[added] = _series.GetValueOrDefault(added) + 1;
+                Set(added, next);
             }
 
-            counts.Clear();
-            foreach (var endpoint in cluster.Endpoints)
+            if (old is not null && Labels(old) is { } gone && _series.TryGetValue(gone, out var count))
             {
-                counts[Array.IndexOf(Kinds, endpoint.Verdict.Kind)]++;
-            }
-
-            var labels = new PortLabels(origin.Namespace, origin.Service, origin.Port, cluster.Protocol.ToWireName());
-            current.Add(labels);
-            for (var i = 0; i < Kinds.Length; i++)
-            {
-                _verdicts.WithLabels(labels.Namespace, labels.Service, labels.Port, labels.Declared, Label(Kinds[i])).Set(counts[i]);
-            }
-        }
-
-        foreach (var gone in _series)
-        {
-            if (!current.Contains(gone))
-            {
-                foreach (var kind in Kinds)
+                if (count > 1)
                 {
-                    _verdicts.RemoveLabelled(gone.Namespace, gone.Service, gone.Port, gone.Declared, Label(kind));
+                    _series[gone] = count - 1;
+                }
+                else
+                {
+                    _series.Remove(gone);
+                    foreach (var kind in Kinds)
+                    {
+                        _verdicts.RemoveLabelled(gone.Namespace, gone.Service, gone.Port, gone.Declared, Label(kind));
+                    }
                 }
             }
         }
 
-        _series = current;
+        _clusters = snapshot.Clusters;
+    }
+
+    private static PortLabels? Labels(ProxyCluster cluster) =>
+        cluster.Origin is { } origin ? new PortLabels(origin.Namespace, origin.Service, origin.Port, cluster.Protocol.ToWireName()) : null;
+
+    private void Set(PortLabels labels, ProxyCluster cluster)
+    {
+        Span<int> counts = stackalloc int[Kinds.Length];
+        foreach (var endpoint in cluster.Endpoints)
+        {
+            counts[Array.IndexOf(Kinds, endpoint.Verdict.Kind)]++;
+        }
+
+        for (var i = 0; i < Kinds.Length; i++)
+        {
+            _verdicts.WithLabels(labels.Namespace, labels.Service, labels.Port, labels.Declared, Label(Kinds[i])).Set(counts[i]);
+        }
     }
 
     private static string Label(VerdictKind kind) => kind switch

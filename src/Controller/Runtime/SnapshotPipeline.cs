@@ -13,8 +13,14 @@ namespace Plexus.Controller.Runtime;
 /// The one-way loop of the control plane: store changes (coalesced) → pure translator → proxy apply, and prober
 /// verdicts → <see cref="Translator.UpdateVerdicts"/> → proxy apply. It waits for whichever comes first. An
 /// endpoint-only change updates the clusters it touches and reuses the routes. Endpoints a build sees for the first
-/// time are probed before the snapshot is applied, for at most <see cref="ProbeSchedulerOptions.FirstVerdictWait"/>.
+/// time are probed before the snapshot is applied, for at most <see cref="ProbeSchedulerOptions.FirstVerdictWait"/>
+/// (the initial sync: <see cref="ProbeSchedulerOptions.InitialVerdictWait"/>).
 /// </summary>
+/// <remarks>
+/// Work per change is proportional to what changed: the translator reuses the instances of untouched clusters and
+/// the routes array, the prober names the clusters whose verdicts changed, and everything after the apply (probe
+/// targets, verdict gauges, diagnostics log and metrics) diffs by reference against the previous snapshot.
+/// </remarks>
 public sealed partial class SnapshotPipeline(
     ResourceStore store,
     ISnapshotApplier proxy,
@@ -30,6 +36,9 @@ public sealed partial class SnapshotPipeline(
 {
     private TranslationResult? _applied;
     private long _version;
+
+    // After a rejected snapshot the next restamp looks at every endpoint (the prober's change list was spent on it).
+    private bool _restampAll;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -77,8 +86,8 @@ public sealed partial class SnapshotPipeline(
         try
         {
             next = _applied is not null && changes.IsEndpointOnly
-                ? Translator.UpdateEndpoints(_applied, changes.State, probes.Current, changes.EndpointServices, options.Value, version)
-                : Translator.Build(changes.State, probes.Current, options.Value, version, certificates);
+                ? Translator.UpdateEndpoints(_applied, changes.State, probes.Current, changes.EndpointServices, options.Value, version, changes.EndpointSliceKeys)
+                : InstanceReuse.KeepUnchanged(_applied, Translator.Build(changes.State, probes.Current, options.Value, version, certificates));
         }
 #pragma warning disable CA1031 // A translator bug must not stop the control plane; the last good snapshot keeps serving.
         catch (Exception exception)
@@ -91,20 +100,34 @@ public sealed partial class SnapshotPipeline(
         }
 
         // New endpoints get no traffic before their protocol was checked, within a bound: a dead endpoint must not hold
-        // back the rest of the change. Targets follow the built snapshot even if the proxy rejects it (harmless: the
-        // next build sets them again).
-        var added = probes.SetTargets(next.Snapshot);
+        // back the rest of the change. The initial sync has a bound of its own (InitialVerdictWait, short): a first
+        // round of every endpoint of a large cluster must not hold back the whole proxy, and its probes queue behind
+        // those of later changes. Targets follow the built snapshot; if the proxy rejects it they are set back to the
+        // applied one.
+        var added = probes.SetTargets(next.Snapshot, ahead: _applied is not null);
+        var waited = TimeSpan.Zero;
         if (added.Count > 0)
         {
-            if (!await probes.WaitForProbesAsync(added, probeOptions.Value.FirstVerdictWait, cancellationToken).ConfigureAwait(false))
+            var bound = _applied is null
+                ? TimeSpanMin(probeOptions.Value.InitialVerdictWait, probeOptions.Value.FirstVerdictWait)
+                : probeOptions.Value.FirstVerdictWait;
+            var waitStarted = Stopwatch.GetTimestamp();
+            var allProbed = await probes.WaitForProbesAsync(added, bound, cancellationToken).ConfigureAwait(false);
+            if (!allProbed && _applied is null)
             {
-                LogFirstVerdictsLate(version, added.Count, probeOptions.Value.FirstVerdictWait.TotalSeconds);
+                LogInitialVerdictsPending(version, added.Count, bound.TotalMilliseconds);
+            }
+            else if (!allProbed)
+            {
+                LogFirstVerdictsLate(version, added.Count, bound.TotalSeconds);
             }
 
-            next = Translator.UpdateVerdicts(next, probes.Current, version);
+            waited = Stopwatch.GetElapsedTime(waitStarted);
         }
 
-        await ApplyAsync(next, kind, started, cancellationToken).ConfigureAwait(false);
+        // Verdicts that arrived since the last restamp (during this build or the wait): only their clusters.
+        next = Restamp(next, version);
+        await ApplyAsync(next, kind, started, waited, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ApplyVerdictsAsync(CancellationToken cancellationToken)
@@ -115,44 +138,77 @@ public sealed partial class SnapshotPipeline(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var next = Translator.UpdateVerdicts(_applied, probes.Current, _version + 1);
+        var next = Restamp(_applied, _version + 1);
         if (next.Snapshot.Clusters == _applied.Snapshot.Clusters)
         {
             return; // a stale signal: nothing changed for the applied endpoints
         }
 
-        await ApplyAsync(next, "verdicts", started, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(next, "verdicts", started, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ApplyAsync(TranslationResult next, string kind, long started, CancellationToken cancellationToken)
+    private TranslationResult Restamp(TranslationResult result, long version)
+    {
+        var changed = probes.TakeChangedClusters();
+        if (_restampAll)
+        {
+            _restampAll = false;
+            return Translator.UpdateVerdicts(result, probes.Current, version);
+        }
+
+        return Translator.UpdateVerdicts(result, probes.Current, changed, version);
+    }
+
+    private static TimeSpan TimeSpanMin(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private async Task ApplyAsync(TranslationResult next, string kind, long started, TimeSpan waited, CancellationToken cancellationToken)
     {
         var version = next.Snapshot.Version;
         _version = version;
+        var applyStarted = Stopwatch.GetTimestamp();
         var result = await proxy.ApplyAsync(next.Snapshot, cancellationToken).ConfigureAwait(false);
+        var applied = Stopwatch.GetElapsedTime(applyStarted);
         if (!result.Applied)
         {
+            // The prober follows what is served; verdicts restamped into the rejected snapshot only are stamped again.
+            probes.SetTargets(_applied?.Snapshot ?? ProxySnapshot.Empty);
+            _restampAll = true;
             LogRejected(version, string.Join("; ", result.Errors));
             metrics.SnapshotFailed(kind, Stopwatch.GetElapsedTime(started), SnapshotBuildResult.Rejected);
             return;
         }
 
-        // The table serves new TLS handshakes; connections already open keep the certificate they got.
-        foreach (var problem in certificateTable.Update(next.Snapshot.Certificates, next.Snapshot.DefaultCertificate))
+        // The table serves new TLS handshakes; connections already open keep the certificate they got. Endpoint and
+        // verdict updates reuse the certificates: nothing to redo.
+        if (_applied is null || next.Snapshot.Certificates != _applied.Snapshot.Certificates
+            || !ReferenceEquals(next.Snapshot.DefaultCertificate, _applied.Snapshot.DefaultCertificate))
         {
-            LogCertificateProblem(problem);
+            foreach (var problem in certificateTable.Update(next.Snapshot.Certificates, next.Snapshot.DefaultCertificate))
+            {
+                LogCertificateProblem(problem);
+            }
         }
 
-        LogNewDiagnostics(_applied?.Snapshot, next.Snapshot);
-        _applied = next;
-        verdictMetrics.Update(next.Snapshot);
-        var snapshot = next.Snapshot;
-        metrics.SnapshotApplied(kind, Stopwatch.GetElapsedTime(started), snapshot);
-        LogApplied(version, kind, snapshot.Routes.Length, snapshot.Clusters.Length,
-            snapshot.Diagnostics.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        // Ready as soon as the first snapshot serves (with its certificates); the bookkeeping below does not hold it back.
         if (!readiness.HasSynced)
         {
             readiness.MarkSynced();
         }
+
+        if (_applied is null || next.Snapshot.Diagnostics != _applied.Snapshot.Diagnostics)
+        {
+            LogNewDiagnostics(_applied?.Snapshot, next.Snapshot);
+        }
+
+        _applied = next;
+        verdictMetrics.Update(next.Snapshot);
+        var snapshot = next.Snapshot;
+        metrics.SnapshotApplied(kind, Stopwatch.GetElapsedTime(started), snapshot);
+
+        // The pipeline's own share (translator, probe bookkeeping, metrics) apart from waiting for probes and the proxy.
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        LogApplied(version, kind, snapshot.Routes.Length, snapshot.Clusters.Length, snapshot.Diagnostics.Length, elapsed.TotalMilliseconds,
+            (elapsed - waited - applied).TotalMilliseconds, waited.TotalMilliseconds, applied.TotalMilliseconds);
     }
 
     private void LogNewDiagnostics(ProxySnapshot? previous, ProxySnapshot next)
@@ -167,8 +223,8 @@ public sealed partial class SnapshotPipeline(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied snapshot {Version} ({Kind} build): {Routes} routes, {Clusters} clusters, {Diagnostics} diagnostics in {ElapsedMs:F1} ms")]
-    private partial void LogApplied(long version, string kind, int routes, int clusters, int diagnostics, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied snapshot {Version} ({Kind} build): {Routes} routes, {Clusters} clusters, {Diagnostics} diagnostics in {ElapsedMs:F1} ms (pipeline {PipelineMs:F1} ms, first-verdict wait {WaitMs:F1} ms, proxy apply {ApplyMs:F1} ms)")]
+    private partial void LogApplied(long version, string kind, int routes, int clusters, int diagnostics, double elapsedMs, double pipelineMs, double waitMs, double applyMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Snapshot {Version} was rejected by the proxy; the previous one keeps serving: {Errors}")]
     private partial void LogRejected(long version, string errors);
@@ -178,6 +234,9 @@ public sealed partial class SnapshotPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot {Version}: {Count} new endpoints were not all probed within {Seconds} s; they get traffic with the verdicts known so far")]
     private partial void LogFirstVerdictsLate(long version, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot {Version} (initial sync): {Count} endpoints, not all probed within {Milliseconds} ms; those not probed yet serve as Unproven and their verdicts are applied as they arrive")]
+    private partial void LogInitialVerdictsPending(long version, int count, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TLS certificate not served: {Problem}")]
     private partial void LogCertificateProblem(string problem);

@@ -16,7 +16,9 @@ namespace Plexus.Controller.Status;
 /// Keeps <c>status.loadBalancer.ingress</c> of our Ingresses (those our IngressClass selects, routable or not) equal to
 /// the published addresses. Only the leader writes, and only an Ingress whose status differs, through the status
 /// subresource (PUT with the stored resourceVersion; on a conflict it re-reads once). Woken by applied snapshots,
-/// leadership changes and a periodic resync (which also re-reads <c>--publish-service</c>).
+/// leadership changes and a periodic resync (which also re-reads <c>--publish-service</c>). A snapshot that changed no
+/// Ingress, IngressClass or Service (an endpoint or verdict update) does not rescan the Ingresses, unless the previous
+/// sync had a failed write.
 /// </summary>
 public sealed partial class IngressStatusWriter : BackgroundService, IAppliedSnapshotObserver
 {
@@ -31,6 +33,12 @@ public sealed partial class IngressStatusWriter : BackgroundService, IAppliedSna
     private readonly ImmutableArray<V1IngressLoadBalancerIngress> _fixedAddresses;
     private volatile ResourceState? _state;
 
+    // The state of the last sync that wrote everything it had to; an applied snapshot whose Ingresses, IngressClasses
+    // and Services are the same instances (an endpoint or verdict update) has nothing new for the status.
+    private ResourceState? _synced;
+    private volatile bool _mustResync = true;
+    private bool _writeFailed;
+
     public IngressStatusWriter(
         IKubernetes client, ILeadership leadership, IOptions<IngressStatusOptions> options, ILogger<IngressStatusWriter> logger)
     {
@@ -41,7 +49,11 @@ public sealed partial class IngressStatusWriter : BackgroundService, IAppliedSna
         _options = options.Value;
         _logger = logger;
         _fixedAddresses = _options.ParsePublishAddresses();
-        leadership.Changed += (_, _) => Wake();
+        leadership.Changed += (_, _) =>
+        {
+            _mustResync = true;
+            Wake();
+        };
     }
 
     public void OnApplied(AppliedSnapshot applied)
@@ -67,16 +79,24 @@ public sealed partial class IngressStatusWriter : BackgroundService, IAppliedSna
         {
             try
             {
-                await WaitForWakeAsync(stoppingToken);
+                var resync = await WaitForWakeAsync(stoppingToken);
                 if (!_leadership.IsLeader || _state is not { } state)
                 {
                     continue;
                 }
 
+                if (!resync && !_mustResync && _synced is { } synced && SameObjects(synced, state))
+                {
+                    continue;
+                }
+
+                _mustResync = false;
                 var addresses = await ResolveAddressesAsync(stoppingToken);
                 if (addresses is { } desired)
                 {
+                    _writeFailed = false;
                     await SyncAsync(state, desired, stoppingToken);
+                    _synced = _writeFailed ? null : state;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -88,7 +108,11 @@ public sealed partial class IngressStatusWriter : BackgroundService, IAppliedSna
 
     private void Wake() => _wake.Writer.TryWrite(true);
 
-    private async Task WaitForWakeAsync(CancellationToken cancellationToken)
+    private static bool SameObjects(ResourceState a, ResourceState b) =>
+        ReferenceEquals(a.Ingresses, b.Ingresses) && ReferenceEquals(a.IngressClasses, b.IngressClasses) && ReferenceEquals(a.Services, b.Services);
+
+    // True when the resync interval passed (rather than a wake-up).
+    private async Task<bool> WaitForWakeAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ResyncInterval);
@@ -96,10 +120,12 @@ public sealed partial class IngressStatusWriter : BackgroundService, IAppliedSna
         {
             await _wake.Reader.WaitToReadAsync(timeout.Token);
             _wake.Reader.TryRead(out _);
+            return false;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The resync interval passed: re-check everything.
+            return true;
         }
     }
 
@@ -198,6 +224,7 @@ public sealed partial class IngressStatusWriter : BackgroundService, IAppliedSna
                 }
                 catch (Exception readException) when (readException is HttpOperationException or HttpRequestException)
                 {
+                    _writeFailed = true;
                     LogWriteFailed(readException, key.ToString());
                     return;
                 }
@@ -214,6 +241,7 @@ public sealed partial class IngressStatusWriter : BackgroundService, IAppliedSna
             catch (Exception exception) when (exception is HttpOperationException or HttpRequestException)
             {
                 // Retried on the next snapshot or resync.
+                _writeFailed = true;
                 LogWriteFailed(exception, key.ToString());
                 return;
             }

@@ -18,6 +18,7 @@ public enum ResourceKind
 /// What sources (Kubernetes watch, manifest folder) write into. Sources never build snapshots themselves;
 /// the store turns these calls into a new <see cref="ResourceState"/> and signals the change.
 /// </summary>
+/// <remarks>Objects handed over become the sink's: it may trim what Plexus never reads (managedFields, last-applied annotation).</remarks>
 public interface IResourceSink
 {
     /// <summary>After a (re)list: the complete set of objects of <paramref name="kind"/>; objects not in it are removed. Marks the kind synced.</summary>

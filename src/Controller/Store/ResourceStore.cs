@@ -17,6 +17,9 @@ public sealed class ResourceStore : IResourceSink
     /// <summary>The label that ties an EndpointSlice to its Service.</summary>
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
+    /// <summary>kubectl's copy of the last applied object; dropped on the way in.</summary>
+    public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
     /// <summary>The only Secret type the store keeps.</summary>
     public const string TlsSecretType = "kubernetes.io/tls";
 
@@ -38,6 +41,10 @@ public sealed class ResourceStore : IResourceSink
     // Pod -> (EndpointSlice -> Service) for every slice endpoint whose targetRef names the Pod, so that a Pod
     // change can name the Services it affects without scanning all slices.
     private readonly Dictionary<ObjectKey, Dictionary<ObjectKey, ObjectKey>> _servicesByPod = [];
+
+    // Service -> its EndpointSlices in the current state, so that a change hands over the slices of the Services it
+    // touched (StoreChanges.EndpointSliceKeys) and an endpoint update never scans all slices.
+    private readonly Dictionary<ObjectKey, HashSet<ObjectKey>> _slicesByService = [];
 
     // Wakes the consumer; one buffered signal is enough because the pending flag is the truth.
     private readonly Channel<bool> _wakeup = Channel.CreateBounded<bool>(
@@ -103,6 +110,8 @@ public sealed class ResourceStore : IResourceSink
 
     public void Upsert(IKubernetesObject<V1ObjectMeta> obj)
     {
+        ArgumentNullException.ThrowIfNull(obj);
+        Trim(obj);
         var kind = ResourceKinds.Of(obj);
         var key = ResourceKinds.KeyOf(kind, obj.Metadata);
         switch (obj)
@@ -234,6 +243,26 @@ public sealed class ResourceStore : IResourceSink
         }
     }
 
+    /// <summary>
+    /// Drops what nothing in Plexus reads but every object carries from the API server: <c>managedFields</c> (often the
+    /// largest part of an object) and kubectl's last-applied copy of the whole object. At tens of thousands of objects
+    /// they are most of the store's memory. The object is the store's from here on (sources hand over fresh objects).
+    /// </summary>
+    private static void Trim(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        if (obj.Metadata is not { } metadata)
+        {
+            return;
+        }
+
+        metadata.ManagedFields = null;
+        if (metadata.Annotations is { } annotations && annotations.ContainsKey(LastAppliedAnnotation))
+        {
+            // A copy: the dictionary handed in may be read-only.
+            metadata.Annotations = annotations.Where(a => a.Key != LastAppliedAnnotation).ToDictionary(StringComparer.Ordinal);
+        }
+    }
+
     private static bool IsTls(V1Secret secret) => string.Equals(secret.Type, TlsSecretType, StringComparison.Ordinal);
 
     private static bool SameVersion<T>(T a, T b)
@@ -259,6 +288,7 @@ public sealed class ResourceStore : IResourceSink
                 throw new ArgumentException($"ReplaceAll({kind}) got a {obj?.GetType().Name ?? "null"}.", nameof(objects));
             }
 
+            Trim(typed);
             result.Add((ResourceKinds.KeyOf(kind, typed.Metadata), typed));
         }
 
@@ -274,7 +304,16 @@ public sealed class ResourceStore : IResourceSink
 
     private StoreChanges TakeChangesLocked()
     {
-        var changes = new StoreChanges(_state, [.. _changedKinds], [.. _endpointServices], AllSyncedLocked());
+        var sliceKeys = ImmutableDictionary.CreateBuilder<ObjectKey, ImmutableArray<ObjectKey>>();
+        foreach (var service in _endpointServices)
+        {
+            sliceKeys[service] = _slicesByService.TryGetValue(service, out var slices) ? [.. slices] : [];
+        }
+
+        var changes = new StoreChanges(_state, [.. _changedKinds], [.. _endpointServices], AllSyncedLocked())
+        {
+            EndpointSliceKeys = sliceKeys.ToImmutable(),
+        };
         _changedKinds.Clear();
         _endpointServices.Clear();
         _pending = false;
@@ -390,6 +429,20 @@ public sealed class ResourceStore : IResourceSink
         }
 
         _endpointServices.Add(service);
+        if (add)
+        {
+            if (!_slicesByService.TryGetValue(service, out var keys))
+            {
+                _slicesByService[service] = keys = [];
+            }
+
+            keys.Add(sliceKey);
+        }
+        else if (_slicesByService.TryGetValue(service, out var keys) && keys.Remove(sliceKey) && keys.Count == 0)
+        {
+            _slicesByService.Remove(service);
+        }
+
         foreach (var endpoint in slice.Endpoints ?? [])
         {
             if (endpoint.TargetRef is not { Kind: "Pod", Name: { Length: > 0 } podName } target)

@@ -20,6 +20,13 @@ public sealed record StoreChanges(
     /// True when only EndpointSlices and/or Pods changed: routes, certificates and protocols are unaffected, so
     /// the caller may update the endpoints of <see cref="EndpointServices"/> instead of rebuilding everything.
     /// </summary>
+    /// <summary>
+    /// The keys of the EndpointSlices of each of <see cref="EndpointServices"/> in <see cref="State"/>, as the store
+    /// indexes them (label <c>kubernetes.io/service-name</c>), so that an endpoint update does not scan every slice.
+    /// Null when the producer does not index them.
+    /// </summary>
+    public ImmutableDictionary<ObjectKey, ImmutableArray<ObjectKey>>? EndpointSliceKeys { get; init; }
+
     public bool IsEndpointOnly =>
         !ChangedKinds.IsEmpty && ChangedKinds.All(static k => k is ResourceKind.EndpointSlice or ResourceKind.Pod);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Plexus.Proxy.Model;
 using Prometheus;
 
@@ -34,6 +35,8 @@ public sealed class ControlPlaneMetrics
     private readonly Gauge _certificateExpiry;
     private readonly HashSet<string> _diagnosticReasons = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Gauge.Child> _certificateHosts = new(StringComparer.Ordinal);
+    private ImmutableArray<Diagnostic> _countedDiagnostics;
+    private ImmutableArray<HostCertificate> _countedCertificates;
 
     public ControlPlaneMetrics(IMetricFactory metrics, TimeProvider time)
     {
@@ -60,8 +63,19 @@ public sealed class ControlPlaneMetrics
         ArgumentNullException.ThrowIfNull(snapshot);
         Count(kind, SnapshotBuildResult.Success, duration);
         _lastSuccess.Set(Now());
-        UpdateDiagnostics(snapshot);
-        UpdateCertificates(snapshot);
+
+        // Endpoint and verdict updates reuse both arrays: then there is nothing to recount.
+        if (snapshot.Diagnostics != _countedDiagnostics)
+        {
+            UpdateDiagnostics(snapshot);
+            _countedDiagnostics = snapshot.Diagnostics;
+        }
+
+        if (snapshot.Certificates != _countedCertificates)
+        {
+            UpdateCertificates(snapshot);
+            _countedCertificates = snapshot.Certificates;
+        }
     }
 
     /// <summary>A build threw or the proxy rejected its snapshot; the applied snapshot's figures stay as they are.</summary>

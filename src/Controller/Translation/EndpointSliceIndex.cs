@@ -55,6 +55,35 @@ public sealed class EndpointSliceIndex
         return new EndpointSliceIndex(byService);
     }
 
+    /// <summary>
+    /// Indexes the slices named by <paramref name="keysByService"/> (the store's own index of each changed Service's
+    /// slices): a lookup per slice, no scan of all slices. Keys missing from <paramref name="slices"/> are skipped.
+    /// </summary>
+    public static EndpointSliceIndex FromKeys(
+        IReadOnlyDictionary<ObjectKey, V1EndpointSlice> slices,
+        IReadOnlyDictionary<ObjectKey, ImmutableArray<ObjectKey>> keysByService)
+    {
+        ArgumentNullException.ThrowIfNull(slices);
+        ArgumentNullException.ThrowIfNull(keysByService);
+        var byService = new Dictionary<ObjectKey, List<V1EndpointSlice>>(keysByService.Count);
+        foreach (var (service, keys) in keysByService)
+        {
+            var list = new List<V1EndpointSlice>(keys.Length);
+            foreach (var key in keys)
+            {
+                if (slices.TryGetValue(key, out var slice))
+                {
+                    list.Add(slice);
+                }
+            }
+
+            list.Sort(static (a, b) => string.CompareOrdinal(a.Metadata?.Name, b.Metadata?.Name));
+            byService[service] = list;
+        }
+
+        return new EndpointSliceIndex(byService);
+    }
+
     public IReadOnlyList<V1EndpointSlice> For(ObjectKey service) =>
         _byService.TryGetValue(service, out var list) ? list : ImmutableArray<V1EndpointSlice>.Empty;
 }

@@ -107,17 +107,29 @@ public static class Translator
     /// <summary>
     /// Recomputes only the clusters of <paramref name="changedServices"/> (their endpoints, verdicts and
     /// endpoint diagnostics) and reuses everything else: the routes and certificates arrays, the protocol
-    /// declarations and the other clusters are the previous instances. For changes of EndpointSlices and Pods
+    /// declarations and the other clusters are the previous instances (so is a recomputed cluster equal to the
+    /// previous one, and the diagnostics array when no diagnostic came or went). For changes of EndpointSlices and Pods
     /// only; a change of a Service, Ingress, IngressClass or Secret needs <see cref="Build"/>. The slice index is
-    /// built for the changed Services only (one pass over the slices, no per-Service scan).
+    /// built for the changed Services only: from the store's slice keys when given, else one pass over the slices.
     /// </summary>
+    /// <param name="previous">The previous result (a translator result: its clusters are sorted by Id).</param>
+    /// <param name="state">The store's state.</param>
+    /// <param name="probes">The prober's latest verdicts.</param>
+    /// <param name="changedServices">The Services whose endpoints may have changed.</param>
+    /// <param name="options">Class name and ExternalName policy.</param>
+    /// <param name="version">The snapshot version.</param>
+    /// <param name="sliceKeys">
+    /// Optional: the keys of the EndpointSlices of each changed Service (<see cref="StoreChanges.EndpointSliceKeys"/>);
+    /// without it the slices of the changed Services are found by one pass over all slices.
+    /// </param>
     public static TranslationResult UpdateEndpoints(
         TranslationResult previous,
         ResourceState state,
         ProbeResults probes,
         IReadOnlyCollection<ObjectKey> changedServices,
         TranslatorOptions options,
-        long version)
+        long version,
+        IReadOnlyDictionary<ObjectKey, ImmutableArray<ObjectKey>>? sliceKeys = null)
     {
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(state);
@@ -133,8 +145,12 @@ public static class Translator
         }
 
         var diagnostics = new DiagnosticBag();
-        var builder = new ClusterBuilder(EndpointSliceIndex.Build(state.EndpointSlices, changed), state.Pods, probes, options.AllowExternalName, diagnostics);
+        var slices = sliceKeys is not null && changed.All(sliceKeys.ContainsKey)
+            ? EndpointSliceIndex.FromKeys(state.EndpointSlices, sliceKeys)
+            : EndpointSliceIndex.Build(state.EndpointSlices, changed);
+        var builder = new ClusterBuilder(slices, state.Pods, probes, options.AllowExternalName, diagnostics);
         ProxyCluster[]? clusters = null;
+        var rebuilt = new List<ClusterChange>();
         for (var i = 0; i < old.Clusters.Length; i++)
         {
             var cluster = old.Clusters[i];
@@ -149,33 +165,49 @@ public static class Translator
                 continue; // unresolved before (missing Service or port): still no endpoints
             }
 
+            // Equal endpoints (a slice update that changed nothing Plexus uses) keep the instance: the proxy skips it.
+            var next = builder.WithEndpoints(cluster.Id, origin, service, port, declaration);
+            if (next.Equals(cluster))
+            {
+                continue;
+            }
+
             clusters ??= [.. old.Clusters];
-            clusters[i] = builder.WithEndpoints(cluster.Id, origin, service, port, declaration);
+            clusters[i] = next;
+            rebuilt.Add(new ClusterChange(cluster, next));
         }
 
+        var added = diagnostics.Count;
+        var stale = 0;
         foreach (var diagnostic in old.Diagnostics)
         {
-            var stale = ClusterBuilder.EndpointReasons.Contains(diagnostic.Reason)
+            var isStale = ClusterBuilder.EndpointReasons.Contains(diagnostic.Reason)
                 && diagnostic.Subject.Kind == "Service"
                 && changed.Contains(new ObjectKey(diagnostic.Subject.Namespace ?? string.Empty, diagnostic.Subject.Name));
-            if (!stale)
+            if (isStale)
+            {
+                stale++;
+            }
+            else
             {
                 diagnostics.Add(diagnostic);
             }
         }
 
+        // Nothing found and nothing resolved: the previous array (and its consumers' work) is kept.
         var snapshot = old with
         {
             Version = version,
             Clusters = clusters is null ? old.Clusters : ImmutableArray.Create(clusters),
-            Diagnostics = diagnostics.ToSortedArray(),
+            Diagnostics = added == 0 && stale == 0 ? old.Diagnostics : diagnostics.ToSortedArray(),
         };
-        return previous with { Snapshot = VerdictDiagnostics.Restamp(snapshot) };
+        return previous with { Snapshot = VerdictDiagnostics.Restamp(snapshot, rebuilt) };
     }
 
     /// <summary>
     /// Stamps new prober verdicts on every endpoint without touching anything else: clusters whose verdicts did
-    /// not change keep their instance. Use when only <paramref name="probes"/> changed.
+    /// not change keep their instance, and the routes array is the previous one. Scans every endpoint; when the
+    /// caller knows which clusters may have changed, use the overload that takes their Ids.
     /// </summary>
     public static TranslationResult UpdateVerdicts(TranslationResult previous, ProbeResults probes, long version)
     {
@@ -183,30 +215,126 @@ public static class Translator
         ArgumentNullException.ThrowIfNull(probes);
         var old = previous.Snapshot;
         ProxyCluster[]? clusters = null;
+        List<ClusterChange>? changes = null;
         for (var i = 0; i < old.Clusters.Length; i++)
         {
-            var cluster = old.Clusters[i];
-            BackendEndpoint[]? endpoints = null;
-            for (var j = 0; j < cluster.Endpoints.Length; j++)
-            {
-                var endpoint = cluster.Endpoints[j];
-                var verdict = probes.For(endpoint.Host, endpoint.Port, cluster.Protocol);
-                if (verdict != endpoint.Verdict)
-                {
-                    endpoints ??= [.. cluster.Endpoints];
-                    endpoints[j] = endpoint with { Verdict = verdict };
-                }
-            }
-
-            if (endpoints is not null)
+            if (Restamp(old.Clusters[i], probes) is { } restamped)
             {
                 clusters ??= [.. old.Clusters];
-                clusters[i] = cluster with { Endpoints = ImmutableArray.Create(endpoints) };
+                clusters[i] = restamped;
+                (changes ??= []).Add(new ClusterChange(old.Clusters[i], restamped));
             }
         }
 
+        return WithClusters(previous, clusters, changes, version);
+    }
+
+    /// <summary>
+    /// Stamps new prober verdicts on the endpoints of the clusters named by <paramref name="clusterIds"/> only (the
+    /// clusters that have an endpoint whose verdict changed, as the prober reports them): costs what changed, not the
+    /// snapshot. Ids the snapshot does not have are ignored. Clusters are found by binary search on their Id (a
+    /// translator snapshot is sorted by Id); an unsorted snapshot falls back to a lookup table.
+    /// </summary>
+    public static TranslationResult UpdateVerdicts(TranslationResult previous, ProbeResults probes, IReadOnlySet<string> clusterIds, long version)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(probes);
+        ArgumentNullException.ThrowIfNull(clusterIds);
+        var old = previous.Snapshot;
+        ProxyCluster[]? clusters = null;
+        List<ClusterChange>? changes = null;
+        Dictionary<string, int>? positions = null;
+        foreach (var id in clusterIds)
+        {
+            var i = IndexOf(old.Clusters, id, ref positions);
+            if (i < 0 || Restamp(old.Clusters[i], probes) is not { } restamped)
+            {
+                continue;
+            }
+
+            clusters ??= [.. old.Clusters];
+            clusters[i] = restamped;
+            (changes ??= []).Add(new ClusterChange(old.Clusters[i], restamped));
+        }
+
+        return WithClusters(previous, clusters, changes, version);
+    }
+
+    private static TranslationResult WithClusters(TranslationResult previous, ProxyCluster[]? clusters, List<ClusterChange>? changes, long version)
+    {
+        var old = previous.Snapshot;
         var snapshot = old with { Version = version, Clusters = clusters is null ? old.Clusters : ImmutableArray.Create(clusters) };
-        return previous with { Snapshot = clusters is null ? snapshot : VerdictDiagnostics.Restamp(snapshot) };
+        return previous with { Snapshot = changes is null ? snapshot : VerdictDiagnostics.Restamp(snapshot, changes) };
+    }
+
+    /// <summary>The cluster with its endpoints' current verdicts, or null when none of them changed.</summary>
+    private static ProxyCluster? Restamp(ProxyCluster cluster, ProbeResults probes)
+    {
+        BackendEndpoint[]? endpoints = null;
+        for (var j = 0; j < cluster.Endpoints.Length; j++)
+        {
+            var endpoint = cluster.Endpoints[j];
+            var verdict = probes.For(endpoint.Host, endpoint.Port, cluster.Protocol);
+            if (verdict != endpoint.Verdict)
+            {
+                endpoints ??= [.. cluster.Endpoints];
+                endpoints[j] = endpoint with { Verdict = verdict };
+            }
+        }
+
+        return endpoints is null ? null : cluster with { Endpoints = ImmutableArray.Create(endpoints) };
+    }
+
+    private static int IndexOf(ImmutableArray<ProxyCluster> clusters, string id, ref Dictionary<string, int>? positions)
+    {
+        if (positions is null)
+        {
+            int low = 0, high = clusters.Length - 1;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) / 2);
+                var order = string.CompareOrdinal(clusters[middle].Id, id);
+                if (order == 0)
+                {
+                    return middle;
+                }
+
+                if (order < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            if (IsSortedById(clusters))
+            {
+                return -1;
+            }
+
+            positions = new Dictionary<string, int>(clusters.Length, StringComparer.Ordinal);
+            for (var i = 0; i < clusters.Length; i++)
+            {
+                positions.TryAdd(clusters[i].Id, i);
+            }
+        }
+
+        return positions.GetValueOrDefault(id, -1);
+    }
+
+    private static bool IsSortedById(ImmutableArray<ProxyCluster> clusters)
+    {
+        for (var i = 1; i < clusters.Length; i++)
+        {
+            if (string.CompareOrdinal(clusters[i - 1].Id, clusters[i].Id) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void AddRules(

@@ -38,6 +38,44 @@ public static class VerdictDiagnostics
         return unchanged ? snapshot : snapshot with { Diagnostics = bag.ToSortedArray() };
     }
 
+    /// <summary>
+    /// Restamps a snapshot derived from a restamped one in which only <paramref name="changes"/> differ: when none of
+    /// those clusters mismatches, before or after, the verdict diagnostics are already right and the snapshot is
+    /// returned as it is, without looking at the other clusters. Otherwise the whole snapshot is restamped.
+    /// </summary>
+    public static ProxySnapshot Restamp(ProxySnapshot snapshot, IEnumerable<ClusterChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var (old, next) in changes)
+        {
+            if (HasMismatch(old) || HasMismatch(next))
+            {
+                return Restamp(snapshot);
+            }
+        }
+
+        return snapshot;
+    }
+
+    private static bool HasMismatch(ProxyCluster? cluster)
+    {
+        if (cluster is null)
+        {
+            return false;
+        }
+
+        foreach (var endpoint in cluster.Endpoints)
+        {
+            if (endpoint.Verdict.Kind == VerdictKind.Mismatch)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The diagnostic for one cluster, or null when none of its endpoints mismatches.</summary>
     public static Diagnostic? For(ProxyCluster cluster)
     {

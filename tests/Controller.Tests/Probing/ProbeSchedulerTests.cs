@@ -131,6 +131,130 @@ public sealed class ProbeSchedulerTests : IDisposable
         Assert.Equal("probe failed: boom", verdict.Reason);
     }
 
+    [Fact]
+    public async Task SetTargets_reports_only_the_endpoints_of_the_cluster_that_changed()
+    {
+        _prober.Answer(5001, H2cVerified);
+        var scheduler = Create();
+        var web = Cluster("default/web:80", 5001, 5002);
+        var api = Cluster("default/api:80", 5003);
+        await scheduler.WaitForProbesAsync(scheduler.SetTargets(Snapshot(web, api)), TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        // api replaced by a new instance with one endpoint more; web is the same instance and is not looked at.
+        var added = scheduler.SetTargets(Snapshot(web, Cluster("default/api:80", 5003, 5004)));
+
+        Assert.Equal([new ProbeKey("127.0.0.1", 5004, BackendProtocol.H2c)], added);
+        await scheduler.WaitForProbesAsync(added, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(1, _prober.Calls(5003));
+        Assert.Equal(H2cVerified, scheduler.Current.For("127.0.0.1", 5001, BackendProtocol.H2c));
+        Assert.Equal(4, scheduler.TargetCount);
+    }
+
+    [Fact]
+    public async Task An_endpoint_shared_by_two_clusters_keeps_its_verdict_until_both_are_gone()
+    {
+        _prober.Answer(5001, H2cVerified);
+        var scheduler = Create();
+        var web = Cluster("default/web:80", 5001);
+        var alias = Cluster("default/alias:80", 5001);
+        await scheduler.WaitForProbesAsync(scheduler.SetTargets(Snapshot(alias, web)), TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        Assert.Empty(scheduler.SetTargets(Snapshot(web)));
+        Assert.Equal(H2cVerified, scheduler.Current.For("127.0.0.1", 5001, BackendProtocol.H2c));
+
+        scheduler.SetTargets(Snapshot());
+        Assert.Empty(scheduler.Current.Verdicts);
+        Assert.Equal(1, _prober.Calls(5001));
+    }
+
+    [Fact]
+    public async Task TakeChangedClusters_names_the_clusters_of_endpoints_whose_verdict_changed()
+    {
+        _prober.Answer(5001, H2cVerified);
+        _prober.Answer(5002, ProtocolVerdict.Unproven);
+        var scheduler = Create();
+        var added = scheduler.SetTargets(Snapshot(Cluster("default/web:80", 5001), Cluster("default/alias:80", 5001), Cluster("default/api:80", 5002)));
+        await scheduler.WaitForProbesAsync(added, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        // 5002 stays Unproven: no change; 5001 became Verified in both clusters that have it.
+        Assert.Equal(["default/alias:80", "default/web:80"], scheduler.TakeChangedClusters().Order(StringComparer.Ordinal));
+        Assert.Empty(scheduler.TakeChangedClusters());
+    }
+
+    [Fact]
+    public async Task First_probes_of_new_endpoints_go_ahead_of_a_periodic_round()
+    {
+        var scheduler = Create(maxConcurrency: 1);
+        var web = Cluster("default/web:80", 5001, 5002, 5003);
+        await scheduler.WaitForProbesAsync(scheduler.SetTargets(Snapshot(web)), TimeSpan.FromSeconds(30), CancellationToken.None);
+        _prober.Hold();
+        scheduler.ProbeAll();
+        await Eventually.UntilAsync(() => _prober.Running == 1);
+
+        var added = scheduler.SetTargets(Snapshot(web, Cluster("default/api:80", 5009)));
+        _prober.Release();
+
+        Assert.True(await scheduler.WaitForProbesAsync(added, TimeSpan.FromSeconds(30), CancellationToken.None));
+        var round = _prober.CallOrder[3..];
+        Assert.Equal(5009, round[1]);
+    }
+
+    [Fact]
+    public async Task First_probes_of_a_change_go_ahead_of_the_initial_round()
+    {
+        var scheduler = Create(maxConcurrency: 1);
+        _prober.Hold();
+        var initial = scheduler.SetTargets(Snapshot(Cluster("default/web:80", 5001, 5002, 5003)), ahead: false);
+        await Eventually.UntilAsync(() => _prober.Running == 1);
+
+        var added = scheduler.SetTargets(Snapshot(Cluster("default/web:80", 5001, 5002, 5003), Cluster("default/api:80", 5009)));
+        _prober.Release();
+
+        Assert.True(await scheduler.WaitForProbesAsync(initial.Concat(added), TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.Equal(5009, _prober.CallOrder[1]);
+    }
+
+    [Fact]
+    public async Task A_periodic_round_is_spread_over_the_interval()
+    {
+        var scheduler = Create();
+        var ports = Enumerable.Range(5001, 600).ToArray();
+        await scheduler.WaitForProbesAsync(scheduler.SetTargets(Snapshot(BackendProtocol.H2c, ports)), TimeSpan.FromSeconds(30), CancellationToken.None);
+        await scheduler.StartAsync(CancellationToken.None);
+
+        // 600 targets over 30 s in ticks of 100 ms: two per tick. The old behaviour probed all 600 after 30 s.
+        var advanced = TimeSpan.Zero;
+        await Eventually.UntilAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            advanced += TimeSpan.FromMilliseconds(100);
+            return _prober.CallOrder.Length > 600;
+        });
+        Assert.True(advanced < TimeSpan.FromSeconds(30), $"the round began only after {advanced}");
+        Assert.InRange(_prober.CallOrder.Length - 600, 1, 2 * (int)(advanced / TimeSpan.FromMilliseconds(100)));
+        await scheduler.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_round_of_more_targets_than_the_rate_allows_in_an_interval_lasts_longer()
+    {
+        var scheduler = Create(interval: TimeSpan.FromSeconds(1), maxRoundProbesPerSecond: 10);
+        var ports = Enumerable.Range(5001, 60).ToArray();
+        await scheduler.WaitForProbesAsync(scheduler.SetTargets(Snapshot(BackendProtocol.H2c, ports)), TimeSpan.FromSeconds(30), CancellationToken.None);
+        await scheduler.StartAsync(CancellationToken.None);
+
+        // 60 targets at 10 per second: the round lasts 6 s, not the 1 s interval; 30 re-probes need 3 s at least.
+        var advanced = TimeSpan.Zero;
+        await Eventually.UntilAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            advanced += TimeSpan.FromMilliseconds(100);
+            return _prober.CallOrder.Length >= 60 + 30;
+        });
+        Assert.True(advanced >= TimeSpan.FromSeconds(2.9), $"30 re-probes after {advanced}");
+        await scheduler.StopAsync(CancellationToken.None);
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(30, 0)]
@@ -141,17 +265,22 @@ public sealed class ProbeSchedulerTests : IDisposable
             _time,
             NullLogger<ProbeScheduler>.Instance));
 
+    private static ProxyCluster Cluster(string id, params int[] ports) =>
+        new(id, BackendProtocol.H2c, [.. ports.Select(p => new BackendEndpoint("127.0.0.1", p))]);
+
+    private static ProxySnapshot Snapshot(params ProxyCluster[] clusters) => ProxySnapshot.Empty with { Clusters = [.. clusters] };
+
     private static ProxySnapshot Snapshot(BackendProtocol protocol, params int[] ports) =>
         ProxySnapshot.Empty with
         {
             Clusters = [new ProxyCluster("default/web:80", protocol, [.. ports.Select(p => new BackendEndpoint("127.0.0.1", p))])],
         };
 
-    private ProbeScheduler Create(int maxConcurrency = 8)
+    private ProbeScheduler Create(int maxConcurrency = 8, TimeSpan? interval = null, int maxRoundProbesPerSecond = 200)
     {
         _scheduler = new ProbeScheduler(
             _prober,
-            Options.Create(new ProbeSchedulerOptions { Interval = TimeSpan.FromSeconds(30), MaxConcurrency = maxConcurrency }),
+            Options.Create(new ProbeSchedulerOptions { Interval = interval ?? TimeSpan.FromSeconds(30), MaxConcurrency = maxConcurrency, MaxRoundProbesPerSecond = maxRoundProbesPerSecond }),
             _time,
             NullLogger<ProbeScheduler>.Instance);
         return _scheduler;

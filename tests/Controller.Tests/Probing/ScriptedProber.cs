@@ -9,6 +9,7 @@ internal sealed class ScriptedProber : IProtocolProber
 {
     private readonly ConcurrentDictionary<int, Func<ProtocolVerdict>> _answers = new();
     private readonly ConcurrentDictionary<int, int> _calls = new();
+    private readonly ConcurrentQueue<int> _order = new();
     private TaskCompletionSource _gate = CompletedGate();
     private int _running;
     private int _maxRunning;
@@ -23,6 +24,9 @@ internal sealed class ScriptedProber : IProtocolProber
 
     public int Calls(int port) => _calls.GetValueOrDefault(port);
 
+    /// <summary>The ports probed, in the order the probes started.</summary>
+    public int[] CallOrder => [.. _order];
+
     public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Release() => _gate.TrySetResult();
@@ -30,6 +34,7 @@ internal sealed class ScriptedProber : IProtocolProber
     public async Task<ProtocolVerdict> ProbeAsync(string host, int port, BackendProtocol declared, CancellationToken cancellationToken)
     {
         _calls.AddOrUpdate(port, 1, (_, n) => n + 1);
+        _order.Enqueue(port);
         var running = Interlocked.Increment(ref _running);
         InterlockedMax(ref _maxRunning, running);
         try

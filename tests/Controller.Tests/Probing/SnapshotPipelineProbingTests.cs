@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -75,12 +76,47 @@ public sealed class SnapshotPipelineProbingTests : IAsyncLifetime, IDisposable
         await Eventually.UntilAsync(() => Endpoint(_proxy.Applied.Last()).Verdict == H2cVerified);
     }
 
+    [Fact]
+    public async Task The_initial_sync_waits_only_InitialVerdictWait_and_a_later_new_endpoint_waits_for_its_probe()
+    {
+        _prober.Answer(8080, H2cVerified);
+        _prober.Hold();
+        await StartAsync(TimeSpan.FromMinutes(5), initialVerdictWait: TimeSpan.Zero);
+
+        Sync();
+
+        // Not held back by the 5 minute bound: the first snapshot serves with the endpoint Unproven.
+        await Eventually.UntilAsync(() => _proxy.Applied.Length > 0);
+        Assert.Equal(VerdictKind.Unproven, Endpoint(_proxy.Applied.First()).Verdict.Kind);
+
+        // A later new endpoint is probed before it is applied.
+        _store.Upsert(Slice("10.0.0.1", "10.0.0.2"));
+        await Eventually.UntilAsync(() => _prober.Calls(8080) == 2);
+        Assert.Single(_proxy.Applied);
+        _prober.Release();
+
+        await Eventually.UntilAsync(() => _proxy.Applied.Any(s => Endpoints(s).Any(e => e.Host == "10.0.0.2")));
+        var first = _proxy.Applied.First(s => Endpoints(s).Any(e => e.Host == "10.0.0.2"));
+        Assert.Equal(H2cVerified, Endpoints(first).Single(e => e.Host == "10.0.0.2").Verdict);
+    }
+
+    private static ImmutableArray<BackendEndpoint> Endpoints(ProxySnapshot snapshot) =>
+        Assert.Single(snapshot.Clusters, c => c.Id == "default/web:80").Endpoints;
+
+    private static V1EndpointSlice Slice(params string[] addresses) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "web-1", NamespaceProperty = "default", ResourceVersion = string.Join("-", addresses), Labels = new Dictionary<string, string> { [ResourceStore.ServiceNameLabel] = "web" } },
+        AddressType = "IPv4",
+        Endpoints = [.. addresses.Select(a => new V1Endpoint { Addresses = [a], Conditions = new V1EndpointConditions { Ready = true } })],
+        Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080 }],
+    };
+
     private static BackendEndpoint Endpoint(ProxySnapshot snapshot) =>
         Assert.Single(Assert.Single(snapshot.Clusters, c => c.Id == "default/web:80").Endpoints);
 
-    private async Task StartAsync(TimeSpan firstVerdictWait)
+    private async Task StartAsync(TimeSpan firstVerdictWait, TimeSpan? initialVerdictWait = null)
     {
-        var probeOptions = Options.Create(new ProbeSchedulerOptions { FirstVerdictWait = firstVerdictWait });
+        var probeOptions = Options.Create(new ProbeSchedulerOptions { FirstVerdictWait = firstVerdictWait, InitialVerdictWait = initialVerdictWait ?? firstVerdictWait });
         _scheduler = new ProbeScheduler(_prober, probeOptions, TimeProvider.System, NullLogger<ProbeScheduler>.Instance);
         _pipeline = new SnapshotPipeline(
             _store,
@@ -124,13 +160,7 @@ public sealed class SnapshotPipelineProbingTests : IAsyncLifetime, IDisposable
                 ],
             },
         };
-        var slice = new V1EndpointSlice
-        {
-            Metadata = new V1ObjectMeta { Name = "web-1", NamespaceProperty = "default", ResourceVersion = "1", Labels = new Dictionary<string, string> { [ResourceStore.ServiceNameLabel] = "web" } },
-            AddressType = "IPv4",
-            Endpoints = [new V1Endpoint { Addresses = ["10.0.0.1"], Conditions = new V1EndpointConditions { Ready = true } }],
-            Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080 }],
-        };
+        var slice = Slice("10.0.0.1");
         var ingressClass = new V1IngressClass { Metadata = new V1ObjectMeta { Name = "plexus", ResourceVersion = "1" }, Spec = new V1IngressClassSpec { Controller = "plexus.dev/ingress-controller" } };
 
         foreach (var kind in ResourceKinds.All)

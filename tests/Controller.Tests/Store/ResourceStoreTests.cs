@@ -22,6 +22,53 @@ public class ResourceStoreTests
     }
 
     [Fact]
+    public void Changes_name_the_slices_of_each_changed_service()
+    {
+        var store = NewStore();
+        store.ReplaceAll(ResourceKind.EndpointSlice, [Slice("a-1", "a"), Slice("a-2", "a"), Slice("b-1", "b")]);
+        store.TakeChanges();
+
+        // a-2 moves to b, a-1 is updated, an unlabelled slice belongs to nobody.
+        store.Upsert(Slice("a-2", "b", rv: "2"));
+        store.Upsert(Slice("a-1", "a", rv: "2"));
+        store.Upsert(Slice("x-1", null));
+        var changes = store.TakeChanges();
+
+        Assert.Equal([Key("a"), Key("b")], changes.EndpointSliceKeys!.Keys.OrderBy(k => k.Name));
+        Assert.Equal([Key("a-1")], changes.EndpointSliceKeys[Key("a")].ToArray());
+        Assert.Equal([Key("a-2"), Key("b-1")], changes.EndpointSliceKeys[Key("b")].OrderBy(k => k.Name));
+
+        store.Delete(ResourceKind.EndpointSlice, Key("a-1"));
+        Assert.Empty(store.TakeChanges().EndpointSliceKeys![Key("a")]);
+    }
+
+    [Fact]
+    public void Managed_fields_and_the_last_applied_annotation_are_not_kept()
+    {
+        var store = NewStore();
+        var listed = Service("a");
+        var watched = Ingress("a");
+        foreach (var metadata in new[] { listed.Metadata, watched.Metadata })
+        {
+            metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }];
+            metadata.Annotations = new Dictionary<string, string>
+            {
+                [ResourceStore.LastAppliedAnnotation] = "{\"apiVersion\":\"v1\"}",
+                ["plexus.dev/backend-protocol"] = "h2c",
+            };
+        }
+
+        store.ReplaceAll(ResourceKind.Service, [listed]);
+        store.Upsert(watched);
+
+        foreach (var metadata in new[] { store.Current.Services[Key("a")].Metadata, store.Current.Ingresses[Key("a")].Metadata })
+        {
+            Assert.Null(metadata.ManagedFields);
+            Assert.Equal(["plexus.dev/backend-protocol"], metadata.Annotations.Keys);
+        }
+    }
+
+    [Fact]
     public void Keys_are_namespaced_except_for_ingress_classes()
     {
         var store = NewStore();

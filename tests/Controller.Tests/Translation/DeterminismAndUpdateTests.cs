@@ -110,6 +110,16 @@ public class DeterminismAndUpdateTests
         var rebuilt = Translator.Build(state, ProbeResults.Empty, Run.Options(), 2);
 
         AssertEquivalent(rebuilt.Snapshot, updated.Snapshot);
+
+        // The same from the store's slice keys instead of a pass over all slices.
+        var sliceKeys = changed.Distinct().ToImmutableDictionary(
+            service => service,
+            service => state.EndpointSlices
+                .Where(s => s.Key.Namespace == service.Namespace && s.Value.Metadata.Labels is { } labels
+                    && labels.TryGetValue(EndpointSliceIndex.ServiceNameLabel, out var name) && name == service.Name)
+                .Select(s => s.Key)
+                .ToImmutableArray());
+        AssertEquivalent(rebuilt.Snapshot, Translator.UpdateEndpoints(previous, state, ProbeResults.Empty, changed, Run.Options(), 2, sliceKeys).Snapshot);
         Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Routes));
         Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Certificates), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Certificates));
         Assert.Same(previous.Protocols, updated.Protocols);
@@ -150,5 +160,102 @@ public class DeterminismAndUpdateTests
         Assert.Equal(mismatch, updated.Snapshot.Cluster("b/h2c:80").Endpoints[0].Verdict);
         Assert.Same(previous.Snapshot.Cluster("a/web:80"), updated.Snapshot.Cluster("a/web:80"));
         Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Routes));
+    }
+
+    [Fact]
+    public void UpdateVerdicts_of_named_clusters_restamps_only_those()
+    {
+        var previous = Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 1);
+        var mismatch = new ProtocolVerdict(VerdictKind.Mismatch, BackendProtocol.Http, "speaks HTTP/1.1 only");
+        var verified = new ProtocolVerdict(VerdictKind.Verified, BackendProtocol.Http, "HTTP/1.1");
+        var probes = new ProbeResults(ImmutableDictionary<ProbeKey, ProtocolVerdict>.Empty
+            .Add(new ProbeKey("127.0.0.7", 8080, BackendProtocol.H2c), mismatch)
+            .Add(new ProbeKey("127.0.0.1", 8080, BackendProtocol.Http), verified));
+
+        // Only b/h2c:80 is named (plus an Id the snapshot does not have): a/web:80's new verdict is not looked at.
+        var updated = Translator.UpdateVerdicts(previous, probes, new HashSet<string>(["b/h2c:80", "z/none:1"]), 2);
+
+        Assert.Equal(mismatch, updated.Snapshot.Cluster("b/h2c:80").Endpoints[0].Verdict);
+        Assert.Same(previous.Snapshot.Cluster("a/web:80"), updated.Snapshot.Cluster("a/web:80"));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Routes));
+        Assert.Contains(updated.Snapshot.Diagnostics, d => d.Reason == DiagnosticReasons.BackendProtocolMismatch && d.Subject.Name == "h2c");
+
+        // Naming both gives what a full scan gives.
+        var both = Translator.UpdateVerdicts(previous, probes, new HashSet<string>(["b/h2c:80", "a/web:80"]), 2);
+        AssertEquivalent(Translator.UpdateVerdicts(previous, probes, 2).Snapshot, both.Snapshot);
+    }
+
+    [Fact]
+    public void UpdateVerdicts_without_a_change_keeps_the_clusters_and_diagnostics_arrays()
+    {
+        var previous = Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        var updated = Translator.UpdateVerdicts(previous, ProbeResults.Empty, new HashSet<string>(["a/web:80"]), 2);
+
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Clusters), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Clusters));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Diagnostics), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Diagnostics));
+    }
+
+    [Fact]
+    public void UpdateEndpoints_that_changes_nothing_Plexus_uses_keeps_the_cluster_and_diagnostics_instances()
+    {
+        var before = Rich();
+        var previous = Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        // A new slice with the endpoint web already has (first seen wins): same endpoints.
+        before.Add(K8s.Slice("a", "web-9", "web").Port(8080, "http").Endpoint("127.0.0.1"));
+        var updated = Translator.UpdateEndpoints(previous, before.Build(), ProbeResults.Empty, [new ObjectKey("a", "web")], Run.Options(), 2);
+
+        Assert.Same(previous.Snapshot.Cluster("a/web:80"), updated.Snapshot.Cluster("a/web:80"));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Clusters), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Clusters));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Diagnostics), ImmutableCollectionsMarshal.AsArray(updated.Snapshot.Diagnostics));
+        AssertEquivalent(Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 2).Snapshot, updated.Snapshot);
+    }
+
+    [Fact]
+    public void After_a_full_build_unchanged_clusters_and_arrays_are_the_previous_instances()
+    {
+        var before = Rich();
+        var previous = Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        // A Service change needs a full build; only b/h2c:80 changes (its protocol declaration is now plain HTTP).
+        before.Add(K8s.Service("b", "h2c").Port(80, "h", "http"));
+        var rebuilt = Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 2);
+        var kept = InstanceReuse.KeepUnchanged(previous, rebuilt);
+
+        AssertEquivalent(rebuilt.Snapshot, kept.Snapshot);
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(kept.Snapshot.Routes));
+        Assert.Same(previous.Snapshot.Cluster("a/web:80"), kept.Snapshot.Cluster("a/web:80"));
+        Assert.Same(previous.Snapshot.Cluster("a/grpc:9000"), kept.Snapshot.Cluster("a/grpc:9000"));
+        Assert.NotEqual(previous.Snapshot.Cluster("b/h2c:80"), kept.Snapshot.Cluster("b/h2c:80"));
+        Assert.Equal(["b/h2c:80"], ClusterChanges.Between(previous.Snapshot.Clusters, kept.Snapshot.Clusters).Select(c => c.New!.Id));
+    }
+
+    [Fact]
+    public void A_full_build_of_the_same_state_reuses_every_array()
+    {
+        var previous = Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        var kept = InstanceReuse.KeepUnchanged(previous, Translator.Build(Rich().Build(), ProbeResults.Empty, Run.Options(), 2));
+
+        Assert.Equal(2, kept.Snapshot.Version);
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Clusters), ImmutableCollectionsMarshal.AsArray(kept.Snapshot.Clusters));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Routes), ImmutableCollectionsMarshal.AsArray(kept.Snapshot.Routes));
+        Assert.Same(ImmutableCollectionsMarshal.AsArray(previous.Snapshot.Diagnostics), ImmutableCollectionsMarshal.AsArray(kept.Snapshot.Diagnostics));
+    }
+
+    [Fact]
+    public void After_a_full_build_that_adds_a_cluster_the_others_are_the_previous_instances()
+    {
+        var before = Rich();
+        var previous = Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 1);
+
+        before.Backend("c", "new", 80, "http", 8080, "127.0.0.20")
+            .Add(K8s.Ingress("c", "new").Created(3).Rule("new.test").Path("/", "Prefix", "new", 80));
+        var kept = InstanceReuse.KeepUnchanged(previous, Translator.Build(before.Build(), ProbeResults.Empty, Run.Options(), 2));
+
+        Assert.Equal(previous.Snapshot.Clusters.Length + 1, kept.Snapshot.Clusters.Length);
+        Assert.Equal(["c/new:80"], ClusterChanges.Between(previous.Snapshot.Clusters, kept.Snapshot.Clusters).Select(c => c.New!.Id));
+        Assert.Same(previous.Snapshot.Cluster("a/web:80"), kept.Snapshot.Cluster("a/web:80"));
     }
 }
