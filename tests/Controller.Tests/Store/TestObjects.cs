@@ -8,8 +8,16 @@ namespace Plexus.Controller.Tests.Store;
 /// <summary>Small builders for the objects store tests need.</summary>
 internal static class TestObjects
 {
+    /// <summary>A store with a 30 ms quiet window and a 250 ms max delay: the figures the coalescing tests are written in.</summary>
     public static ResourceStore NewStore(TimeProvider? time = null, IReadOnlyCollection<ResourceKind>? expected = null) =>
-        new(Options.Create(new ResourceStoreOptions { ExpectedKinds = expected }), time ?? new FakeTimeProvider());
+        new(
+            Options.Create(new ResourceStoreOptions
+            {
+                ExpectedKinds = expected,
+                QuietWindow = TimeSpan.FromMilliseconds(30),
+                MaxDelay = TimeSpan.FromMilliseconds(250),
+            }),
+            time ?? new FakeTimeProvider());
 
     public static V1Service Service(string name, string rv = "1", string ns = "default") => new()
     {

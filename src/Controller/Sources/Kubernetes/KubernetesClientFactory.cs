@@ -13,5 +13,6 @@ public static class KubernetesClientFactory
             : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
     }
 
-    public static IKubernetes Create(KubernetesSourceOptions options) => new k8s.Kubernetes(CreateConfiguration(options));
+    public static IKubernetes Create(KubernetesSourceOptions options) =>
+        new k8s.Kubernetes(CreateConfiguration(options), new ThreadPoolContinuationHandler());
 }
