@@ -223,13 +223,7 @@ public sealed class ProbeSchedulerTests : IDisposable
         await scheduler.StartAsync(CancellationToken.None);
 
         // 600 targets over 30 s in ticks of 100 ms: two per tick. The old behaviour probed all 600 after 30 s.
-        var advanced = TimeSpan.Zero;
-        await Eventually.UntilAsync(() =>
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            advanced += TimeSpan.FromMilliseconds(100);
-            return _prober.CallOrder.Length > 600;
-        });
+        var advanced = await AdvanceClockUntilAsync(() => _prober.CallOrder.Length > 600);
         Assert.True(advanced < TimeSpan.FromSeconds(30), $"the round began only after {advanced}");
         Assert.InRange(_prober.CallOrder.Length - 600, 1, 2 * (int)(advanced / TimeSpan.FromMilliseconds(100)));
         await scheduler.StopAsync(CancellationToken.None);
@@ -244,13 +238,7 @@ public sealed class ProbeSchedulerTests : IDisposable
         await scheduler.StartAsync(CancellationToken.None);
 
         // 60 targets at 10 per second: the round lasts 6 s, not the 1 s interval; 30 re-probes need 3 s at least.
-        var advanced = TimeSpan.Zero;
-        await Eventually.UntilAsync(() =>
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            advanced += TimeSpan.FromMilliseconds(100);
-            return _prober.CallOrder.Length >= 60 + 30;
-        });
+        var advanced = await AdvanceClockUntilAsync(() => _prober.CallOrder.Length >= 60 + 30);
         Assert.True(advanced >= TimeSpan.FromSeconds(2.9), $"30 re-probes after {advanced}");
         await scheduler.StopAsync(CancellationToken.None);
     }
@@ -284,5 +272,18 @@ public sealed class ProbeSchedulerTests : IDisposable
             _time,
             NullLogger<ProbeScheduler>.Instance);
         return _scheduler;
+    }
+
+    /// <summary>Moves the fake clock in 100 ms ticks until <paramref name="condition"/> holds; how far it moved.</summary>
+    private async Task<TimeSpan> AdvanceClockUntilAsync(Func<bool> condition)
+    {
+        var advanced = TimeSpan.Zero;
+        await Eventually.UntilAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            advanced += TimeSpan.FromMilliseconds(100);
+            return condition();
+        });
+        return advanced;
     }
 }
