@@ -97,7 +97,7 @@ public static class CheckResources
 
         var server = configuration.Host;
         var source = string.IsNullOrWhiteSpace(options.Kubeconfig) ? $"in-cluster API {server}" : $"kubeconfig {options.Kubeconfig} (API {server})";
-        using var client = new k8s.Kubernetes(configuration);
+        using var client = KubernetesClientFactory.Create(configuration);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
         var store = new ResourceStore(Options.Create(new ResourceStoreOptions()));

@@ -13,6 +13,7 @@ using Plexus.Proxy.Model;
 using Plexus.Testing;
 using Prometheus;
 using Plexus.Controller.Telemetry;
+using Plexus.Controller.Tests.Sources.Manifests;
 
 namespace Plexus.Controller.Tests.Probing;
 
@@ -24,6 +25,7 @@ public sealed class SnapshotPipelineProbingTests : IAsyncLifetime, IDisposable
 
     private readonly ResourceStore _store = new(Options.Create(new ResourceStoreOptions { QuietWindow = TimeSpan.Zero, MaxDelay = TimeSpan.Zero }), TimeProvider.System);
     private readonly ScriptedProber _prober = new();
+    private readonly CapturingLogger<SnapshotPipeline> _log = new();
     private readonly RecordingProxy _proxy = new();
     private readonly IMetricFactory _metrics = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
     private ProbeScheduler _scheduler = null!;
@@ -59,6 +61,24 @@ public sealed class SnapshotPipelineProbingTests : IAsyncLifetime, IDisposable
         _prober.Answer(8080, H2cVerified);
         _scheduler.ProbeAll();
         await Eventually.UntilAsync(() => Endpoint(_proxy.Applied.Last()).Verdict == H2cVerified);
+    }
+
+    [Fact]
+    public async Task The_heap_is_compacted_once_when_the_first_probes_of_the_initial_sync_are_in()
+    {
+        _prober.Hold();
+        await StartAsync(TimeSpan.FromSeconds(30), initialVerdictWait: TimeSpan.FromMilliseconds(10));
+
+        Sync();
+
+        // The initial sync is applied without waiting for its first probe; the compaction waits for it.
+        await Eventually.UntilAsync(() => _proxy.Applied.Length > 0);
+        Assert.DoesNotContain(_log.Entries, e => e.Message.Contains("compacted the heap", StringComparison.Ordinal));
+
+        _prober.Answer(8080, Http1Only);
+        _prober.Release();
+        await Eventually.UntilAsync(() => _log.Entries.Any(e => e.Message.Contains("compacted the heap", StringComparison.Ordinal)));
+        Assert.Single(_log.Entries, e => e.Message.StartsWith("Initial sync over (1 endpoints probed once)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -129,7 +149,7 @@ public sealed class SnapshotPipelineProbingTests : IAsyncLifetime, IDisposable
             new ControlPlaneMetrics(_metrics, TimeProvider.System),
             Options.Create(new TranslatorOptions()),
             probeOptions,
-            NullLogger<SnapshotPipeline>.Instance);
+            _log);
         await _scheduler.StartAsync(CancellationToken.None);
         await _pipeline.StartAsync(CancellationToken.None);
     }

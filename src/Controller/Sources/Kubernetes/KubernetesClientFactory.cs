@@ -13,6 +13,12 @@ public static class KubernetesClientFactory
             : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
     }
 
-    public static IKubernetes Create(KubernetesSourceOptions options) =>
-        new k8s.Kubernetes(CreateConfiguration(options), new ThreadPoolContinuationHandler());
+    public static IKubernetes Create(KubernetesSourceOptions options) => Create(CreateConfiguration(options));
+
+    /// <summary>
+    /// The client every Plexus component uses: its responses continue on the thread pool, because KubernetesClient's
+    /// synchronous body reads must not run on an epoll thread (see <see cref="ThreadPoolContinuationHandler"/>).
+    /// </summary>
+    public static k8s.Kubernetes Create(KubernetesClientConfiguration configuration) =>
+        new(configuration, new ThreadPoolContinuationHandler());
 }
