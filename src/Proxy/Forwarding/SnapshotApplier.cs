@@ -61,33 +61,24 @@ internal sealed partial class SnapshotApplier(
 
     /// <summary>
     /// The clusters of <paramref name="next"/> that differ from <paramref name="applied"/> when nothing else that routing
-    /// depends on did (same routes array, default backend and cluster ids in the same order); null otherwise.
+    /// depends on did (same routes array, same default backend, no cluster added or removed); null otherwise.
     /// </summary>
     private static List<ProxyCluster>? ChangedClusters(ProxySnapshot applied, ProxySnapshot next)
     {
-        if (applied.Routes != next.Routes
-            || applied.DefaultClusterId != next.DefaultClusterId
-            || applied.Clusters.Length != next.Clusters.Length)
+        if (applied.Routes != next.Routes || applied.DefaultClusterId != next.DefaultClusterId)
         {
             return null;
         }
 
         var changed = new List<ProxyCluster>();
-        for (var i = 0; i < next.Clusters.Length; i++)
+        foreach (var (old, replacement) in ClusterChanges.Between(applied.Clusters, next.Clusters))
         {
-            var before = applied.Clusters[i];
-            var after = next.Clusters[i];
-            if (ReferenceEquals(before, after))
-            {
-                continue;
-            }
-
-            if (!string.Equals(before.Id, after.Id, StringComparison.Ordinal))
+            if (old is null || replacement is null)
             {
                 return null;
             }
 
-            changed.Add(after);
+            changed.Add(replacement);
         }
 
         return changed;

@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
-using Plexus.Controller.Translation;
 using Plexus.Proxy.Model;
 
-namespace Plexus.Controller.Tests.Translation;
+namespace Plexus.Proxy.Tests.Model;
 
 public class ClusterChangesTests
 {

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using Plexus.Proxy.Model;
 
-namespace Plexus.Controller.Translation;
+namespace Plexus.Proxy.Model;
 
 /// <summary>One cluster that differs between two snapshots: added (no <see cref="Old"/>), removed (no <see cref="New"/>) or replaced.</summary>
 public readonly record struct ClusterChange(ProxyCluster? Old, ProxyCluster? New);
