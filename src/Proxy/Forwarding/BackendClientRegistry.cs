@@ -55,11 +55,11 @@ internal sealed class BackendClientRegistry(PlexusProxyConfigProvider configProv
         }
         catch (OperationCanceledException)
         {
-            Forget(added);
+            Remove(added);
             throw;
         }
 
-        Forget(added);
+        Remove(added);
         return false;
     }
 
@@ -67,23 +67,15 @@ internal sealed class BackendClientRegistry(PlexusProxyConfigProvider configProv
     public void Retain(IReadOnlySet<BackendClientSettings> used)
     {
         var unused = _published.Keys.Where(settings => !used.Contains(settings)).ToList();
-        if (unused.Count == 0)
+        if (unused.Count > 0)
         {
-            return;
+            Remove(unused);
         }
-
-        foreach (var settings in unused)
-        {
-            _published.Remove(settings);
-            _running.Remove(settings);
-        }
-
-        configProvider.Publish(_published.Values);
     }
 
-    private void Forget(List<BackendClientSettings> added)
+    private void Remove(List<BackendClientSettings> settingsToRemove)
     {
-        foreach (var settings in added)
+        foreach (var settings in settingsToRemove)
         {
             _published.Remove(settings);
             _running.Remove(settings);

@@ -71,7 +71,7 @@ public sealed record BackendClientSettings(BackendProtocol Protocol, BackendTls 
     }
 
     /// <summary>"http" or "https".</summary>
-    public string Scheme => Protocol.UsesTls() ? "https" : "http";
+    public string Scheme => Protocol.UriScheme();
 
     /// <summary>The HTTP version requested from the backend.</summary>
     public Version Version => Protocol is BackendProtocol.Http ? HttpVersion.Version11 : HttpVersion.Version20;

@@ -83,7 +83,7 @@ public static class YarpConfigBuilder
     public static DestinationState[] DestinationsOf(ProxyCluster cluster, BackendProtocol wireProtocol)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var scheme = wireProtocol.UsesTls() ? "https" : "http";
+        var scheme = wireProtocol.UriScheme();
         var destinations = new List<DestinationState>(cluster.Endpoints.Length);
         foreach (var endpoint in TrafficEndpoints.Of(cluster, wireProtocol))
         {

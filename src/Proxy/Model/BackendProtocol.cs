@@ -48,4 +48,7 @@ public static class BackendProtocolNames
 
     /// <summary>True when the protocol runs over TLS to the backend.</summary>
     public static bool UsesTls(this BackendProtocol protocol) => protocol is BackendProtocol.H2 or BackendProtocol.Https;
+
+    /// <summary>The URI scheme of a backend spoken to with this protocol: "https" or "http".</summary>
+    public static string UriScheme(this BackendProtocol protocol) => protocol.UsesTls() ? "https" : "http";
 }

@@ -5,15 +5,8 @@ namespace Plexus.Controller.Tests.Probing;
 /// <summary>Manifests for the end-to-end tests: Services without selectors whose EndpointSlices point at loopback backends.</summary>
 internal static class Manifests
 {
-    public const string IngressClass = """
-        apiVersion: networking.k8s.io/v1
-        kind: IngressClass
-        metadata:
-          name: plexus
-        spec:
-          controller: plexus.dev/ingress-controller
-
-        """;
+    // The same IngressClass; the newline lets the documents below follow it.
+    public const string IngressClass = EndToEnd.ManifestYaml.IngressClass + "\n";
 
     /// <summary>A Service (port 80, name http) declared <paramref name="protocol"/>, with one slice per (name, loopback port).</summary>
     public static string Service(string name, string protocol, params (string Slice, int Port)[] endpoints)
