@@ -28,53 +28,13 @@ W=$(mktemp -d -t plexus-bench.XXXXXX); PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$W"; }
 trap cleanup EXIT
 LOADCPU=0; SRVCPU=$(( $(nproc) > 1 ? 1 : 0 ))
-wait_port() { local i=0; while [ $i -lt 600 ]; do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; i=$((i+1)); done; echo "port $1 never opened" >&2; return 1; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 dotnet publish -c Release -v quiet -nologo bench/Backend/Plexus.Bench.Backend.csproj -o "$W/backend" >/dev/null
 dotnet publish -c Release -v quiet -nologo src/Controller/Plexus.Controller.csproj -o "$W/plexus" >/dev/null
 
-mkdir -p "$W/manifests"
-cat > "$W/manifests/bench.yaml" <<'YAML'
-apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: plexus}
-spec: {controller: plexus.dev/ingress-controller}
----
-apiVersion: v1
-kind: Service
-metadata: {name: be-h1, namespace: bench, annotations: {plexus.dev/backend-protocol: http}}
-spec: {ports: [{name: web, port: 80, targetPort: 18401}]}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: be-h1-1, namespace: bench, labels: {kubernetes.io/service-name: be-h1}}
-addressType: IPv4
-ports: [{name: web, port: 18401, protocol: TCP}]
-endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: be-h2c, namespace: bench, annotations: {plexus.dev/backend-protocol: h2c}}
-spec: {ports: [{name: grpc, port: 80, targetPort: 18402}]}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: be-h2c-1, namespace: bench, labels: {kubernetes.io/service-name: be-h2c}}
-addressType: IPv4
-ports: [{name: grpc, port: 18402, protocol: TCP}]
-endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: bench, namespace: bench}
-spec:
-  ingressClassName: plexus
-  rules:
-  - host: h1.bench
-    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: be-h1, port: {number: 80}}}}]}
-  - host: h2c.bench
-    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: be-h2c, port: {number: 80}}}}]}
-YAML
+mkdir -p "$W/manifests" && cp bench/manifests/bench.yaml "$W/manifests/"
 
 taskset -c $SRVCPU dotnet "$W/backend/Plexus.Bench.Backend.dll" --h1-port 18401 --h2c-port 18402 >"$W/backend.log" 2>&1 & PIDS+=($!)
 # shellcheck disable=SC2086
@@ -92,34 +52,6 @@ done
 # gRPC unary request body: 5-byte gRPC frame header + EchoRequest{text: "hi"}.
 printf '\x00\x00\x00\x00\x04\x0a\x02hi' > "$W/grpc.bin"
 
-# One measurement, printing "rps p99_ms".
-h1load() { # port host
-  taskset -c $LOADCPU wrk -t1 -c64 -d"${SECS}s" --latency -H "Host: $2" "http://127.0.0.1:$1/" 2>&1 |
-    awk '/Requests\/sec/ {r=$2} /^ +99%/ {l=$2} /Non-2xx|Socket errors/ {bad=1} END {
-      if (l ~ /us$/) {sub(/us/,"",l); l=l/1000} else if (l ~ /ms$/) {sub(/ms/,"",l)} else if (l ~ /s$/) {sub(/s/,"",l); l=l*1000}
-      if (bad) r=0; printf "%d %.2f\n", r, l }'
-}
-h2load_p99() { # log file -> p99 in ms (third column: microseconds until the end of the response)
-  sort -n -k3,3 "$1" | awk '{a[NR]=$3} END { if (NR==0) {print 0; exit} i=int(NR*0.99); if (i<1) i=1; printf "%.2f\n", a[i]/1000 }'
-}
-h2cload() { # port host [grpc]
-  local log="$W/h2load.log" extra=()
-  rm -f "$log"
-  if [ "${3:-}" = grpc ]; then
-    extra=(-d "$W/grpc.bin" -H 'content-type: application/grpc' -H 'te: trailers')
-    path=/plexus.testing.Echo/Say
-  else
-    path=/
-  fi
-  local out; out=$(taskset -c $LOADCPU h2load -c16 -m16 -t1 -D "$SECS" --log-file="$log" -H ":authority: $2" "${extra[@]}" "http://127.0.0.1:$1$path" 2>&1)
-  local rps failed
-  rps=$(awk '/^finished in/ {gsub(/,/,""); for(i=1;i<=NF;i++) if ($i=="req/s") print $(i-1)}' <<<"$out")
-  failed=$(awk '/^requests:/ {for(i=1;i<=NF;i++) if ($i=="failed,") print $(i-1)}' <<<"$out")
-  [ "${failed:-1}" = 0 ] || rps=0
-  printf "%d %s\n" "${rps%.*}" "$(h2load_p99 "$log")"
-}
-cell() { local r l; read -r r l <<<"$1"; if [ "${r:-0}" = 0 ]; then echo "failed"; else printf "%s req/s, p99 %s ms" "$r" "$l"; fi; }
-ratio() { local a b; a=${1%% *}; b=${2%% *}; if [ "${a:-0}" -gt 0 ] && [ "${b:-0}" -gt 0 ]; then echo "$(( b * 100 / a )) %"; else echo "–"; fi; }
 peak() { awk '/VmHWM/ {printf "%d", $2/1024}' /proc/$PLEXUS_PID/status; }
 
 {
