@@ -6,7 +6,8 @@
 #   client   Kestrel + a bare SocketsHttpHandler forwarding each request (no YARP)
 #   yarp     Kestrel + YARP's IHttpForwarder, nothing else
 #   Plexus   the published controller in local mode (bench/manifests/bench.yaml)
-# Same runtime settings for all (.NET's, from the projects; inline socket completions as Plexus sets them).
+# Same runtime settings for all: the projects' GC and JIT settings, and the environment defaults Plexus sets for itself
+# (src/Controller/Hosting/RuntimeEnvironmentDefaults.cs: inline socket completions, 512 pooled arrays per size).
 #
 # usage: bench/floor.sh [--seconds N] [--out FILE]
 # Needs nginx, wrk, h2load (Debian: nginx-light wrk nghttp2-client); installs them when missing.
@@ -55,7 +56,8 @@ wait_port 18401; wait_port 18402
 # h1 -> h1, h1 -> h2c, h2c -> h1, h2c -> h2c; prints them as one space-separated line of "rps/p99" cells.
 measure() { # name ports(4) hosts(4) command...
   local name=$1 ports=($2) hosts=($3); shift 3
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 Logging__LogLevel__Default=Warning taskset -c $SRVCPU "$@" >"$W/$name.log" 2>&1 &
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION=512 \
+    Logging__LogLevel__Default=Warning taskset -c $SRVCPU "$@" >"$W/$name.log" 2>&1 &
   local pid=$!
   wait_port "${ports[0]}" || { tail -20 "$W/$name.log" >&2; exit 1; }
   [ "$name" = plexus ] && for i in $(seq 1 100); do curl -fs -o /dev/null http://127.0.0.1:18412/readyz && break; sleep 0.1; done

@@ -9,6 +9,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        RuntimeEnvironmentDefaults.Apply();
         CommandLine commandLine;
         try
         {
@@ -31,7 +32,6 @@ internal static class Program
             return await CheckCommand.RunAsync(commandLine.Settings, Console.Out, Console.Error, CheckProberFactory.Create, cancellation.Token);
         }
 
-        SocketCompletionMode.InlineUnlessConfigured();
         try
         {
             await using var app = PlexusApplication.Create(commandLine.Settings);
