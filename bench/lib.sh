@@ -1,5 +1,26 @@
-# Shared by bench/run.sh and bench/floor.sh (sourced): waiting for ports and one measurement of a load.
-# Expects W (work folder), SECS (seconds per measurement) and LOADCPU (the load generator's CPU).
+# Shared by bench/run.sh and bench/floor.sh (sourced): tools, work folder, waiting for ports and one measurement of a
+# load. The measurements expect SECS (seconds per measurement) and what bench_setup sets.
+
+# Installs the Debian packages when one of the commands is missing. usage: ensure_tools "pkg pkg" cmd cmd...
+ensure_tools() {
+  local packages=$1 cmd; shift
+  for cmd in "$@"; do
+    if ! command -v "$cmd" >/dev/null 2>&1; then
+      export DEBIAN_FRONTEND=noninteractive
+      # shellcheck disable=SC2086
+      (apt-get update -qq && apt-get install -y -qq $packages) >/dev/null || { echo "cannot install $packages" >&2; exit 2; }
+      return
+    fi
+  done
+}
+
+# W: a work folder removed on exit, with every process in PIDS stopped; LOADCPU for the load generator, SRVCPU for
+# backend and server under test. usage: bench_setup name
+bench_setup() {
+  W=$(mktemp -d -t "$1.XXXXXX"); PIDS=()
+  trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$W"' EXIT
+  LOADCPU=0; SRVCPU=$(( $(nproc) > 1 ? 1 : 0 ))
+}
 
 wait_port() { local i=0; while [ $i -lt 600 ]; do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; i=$((i+1)); done; echo "port $1 never opened" >&2; return 1; }
 

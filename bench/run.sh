@@ -18,18 +18,10 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1" >&2; exit 2;;
   esac
 done
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk || ! need h2load; then
-  export DEBIAN_FRONTEND=noninteractive
-  (apt-get update -qq && apt-get install -y -qq wrk nghttp2-client) >/dev/null || { echo "cannot install wrk and h2load" >&2; exit 2; }
-fi
-
-W=$(mktemp -d -t plexus-bench.XXXXXX); PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$W"; }
-trap cleanup EXIT
-LOADCPU=0; SRVCPU=$(( $(nproc) > 1 ? 1 : 0 ))
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
+ensure_tools "wrk nghttp2-client" wrk h2load
+bench_setup plexus-bench
 
 dotnet publish -c Release -v quiet -nologo bench/Backend/Plexus.Bench.Backend.csproj -o "$W/backend" >/dev/null
 dotnet publish -c Release -v quiet -nologo src/Controller/Plexus.Controller.csproj -o "$W/plexus" >/dev/null
