@@ -8,7 +8,8 @@ namespace Plexus.Controller.Leadership;
 /// <summary>
 /// Holds a coordination.k8s.io/v1 Lease through KubernetesClient's <see cref="LeaderElector"/>. Losing the Lease only
 /// flips <see cref="IsLeader"/>: the elector keeps trying to win it back, nothing restarts, traffic is untouched.
-/// The Lease is not released on shutdown (the elector has no release); a follower takes over when it expires.
+/// A leader that shuts down releases the Lease (empty holder), so that a follower takes over on its next retry instead
+/// of when the Lease expires; the elector itself has no release.
 /// </summary>
 public sealed partial class LeaseLeadership : BackgroundService, ILeadership
 {
@@ -36,9 +37,13 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
 
     public string Identity { get; }
 
+    /// <summary>How long a stopping leader tries to release the Lease; shutdown does not wait longer for the API.</summary>
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(2);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var config = new LeaderElectionConfig(new LeaseLock(_client, _namespace, _options.LeaseName, Identity))
+        var leaseLock = new LeaseLock(_client, _namespace, _options.LeaseName, Identity);
+        var config = new LeaderElectionConfig(leaseLock)
         {
             LeaseDuration = _options.LeaseDuration,
             RenewDeadline = _options.RenewDeadline,
@@ -81,7 +86,43 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
             }
         }
 
+        // The elector may already have reported the loss when it saw the cancellation: whether the Lease is still ours
+        // is what the Lease says.
         SetLeader(false);
+        await ReleaseAsync(leaseLock);
+    }
+
+    // Like client-go's ReleaseOnCancel: empty holder, 1 s duration, only if the Lease is still ours.
+    private async Task ReleaseAsync(LeaseLock leaseLock)
+    {
+        using var timeout = new CancellationTokenSource(ReleaseTimeout);
+        try
+        {
+            var current = await leaseLock.GetAsync(timeout.Token);
+            if (current.HolderIdentity != Identity)
+            {
+                return;
+            }
+
+            var now = DateTime.UtcNow;
+            await leaseLock.UpdateAsync(
+                new LeaderElectionRecord
+                {
+                    HolderIdentity = string.Empty,
+                    LeaseDurationSeconds = 1,
+                    AcquireTime = now,
+                    RenewTime = now,
+                    LeaderTransitions = current.LeaderTransitions,
+                },
+                timeout.Token);
+            LogReleased(_namespace, _options.LeaseName);
+        }
+#pragma warning disable CA1031 // Shutdown goes on whatever the API says: the Lease then expires as it would have.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogReleaseFailed(exception, _namespace, _options.LeaseName);
+        }
     }
 
     // The elector retries every RetryPeriod: warn once per failure streak, not on every attempt.
@@ -124,6 +165,12 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Lease still failing: {Error}")]
     private partial void LogLeaseErrorRepeated(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released the Lease {Namespace}/{Lease} on shutdown")]
+    private partial void LogReleased(string @namespace, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the Lease {Namespace}/{Lease} on shutdown; a follower takes over when it expires")]
+    private partial void LogReleaseFailed(Exception exception, string @namespace, string lease);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Leader election failed; retrying")]
     private partial void LogElectionFailed(Exception exception);

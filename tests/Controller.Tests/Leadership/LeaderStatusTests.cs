@@ -55,6 +55,23 @@ public sealed class LeaderStatusTests
     }
 
     [Fact]
+    public async Task A_leader_that_stops_releases_the_Lease_so_the_follower_takes_over_before_it_expires()
+    {
+        // A Lease of a minute: the follower can only win it within the poll's 15 s if the leader gave it up.
+        var longLease = new Dictionary<string, string?>(PublishLoopback) { ["LeaderElection:LeaseDuration"] = "00:01:00" };
+        await using var cluster = await PlexusCluster.StartAsync();
+        var a = await cluster.StartPlexusAsync("replica-a", longLease);
+        var b = await cluster.StartPlexusAsync("replica-b", longLease);
+        await Poll.UntilAsync(() => IsLeader(a) || IsLeader(b), "one replica leads");
+        var (leader, follower) = IsLeader(a) ? (a, b) : (b, a);
+
+        await cluster.StopAsync(leader);
+
+        await Poll.UntilAsync(() => IsLeader(follower), "the follower takes over the released Lease", TimeSpan.FromSeconds(15));
+        Assert.Equal(Identity(follower), LeaseHolder(cluster));
+    }
+
+    [Fact]
     public async Task Losing_the_Lease_only_stops_writing_and_the_replica_wins_it_back()
     {
         await using var cluster = await PlexusCluster.StartAsync();
