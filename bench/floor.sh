@@ -5,6 +5,7 @@
 #   kestrel  Kestrel answering 100 bytes itself (no upstream: what the server half alone costs)
 #   client   Kestrel + a bare SocketsHttpHandler forwarding each request (no YARP)
 #   yarp     Kestrel + YARP's IHttpForwarder, nothing else
+#   routes   Kestrel + YARP's whole proxy (MapReverseProxy, a route per host, Plexus' transforms), no Plexus code
 #   Plexus   the published controller in local mode (bench/manifests/bench.yaml)
 # Same runtime settings for all: the projects' GC and JIT settings, and the environment defaults Plexus sets for itself
 # (src/Controller/Hosting/RuntimeEnvironmentDefaults.cs: inline socket completions, 512 pooled arrays per size).
@@ -61,24 +62,26 @@ measure() { # name ports(4) hosts(4) command...
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "$line"
 }
-FLOOR_PORTS="18501 18502 18503 18504"; ANY="x x x x"
+FLOOR_PORTS="18501 18502 18503 18504"; ANY="x x x x"; HOSTS="h1.bench h2c.bench h1.bench h2c.bench"
 direct="$(h1load 18401 localhost | tr ' ' /) - - $(h2cload 18402 localhost | tr ' ' /)"
 kestrel=$(measure kestrel "$FLOOR_PORTS" "$ANY" dotnet "$W/floor/Plexus.Bench.Floor.dll" kestrel)
 client=$(measure client "$FLOOR_PORTS" "$ANY" dotnet "$W/floor/Plexus.Bench.Floor.dll" client)
 yarp=$(measure yarp "$FLOOR_PORTS" "$ANY" dotnet "$W/floor/Plexus.Bench.Floor.dll" yarp)
-plexus=$(measure plexus "18410 18410 18410 18410" "h1.bench h2c.bench h1.bench h2c.bench" \
+routes=$(measure routes "$FLOOR_PORTS" "$HOSTS" dotnet "$W/floor/Plexus.Bench.Floor.dll" routes)
+plexus=$(measure plexus "18410 18410 18410 18410" "$HOSTS" \
   dotnet "$W/plexus/Plexus.Controller.dll" --manifests "$W/manifests" --http-port 18410 --https-port 18411 --admin-port 18412)
 
 {
 echo "Loopback, ${SECS} s per cell; 100-byte body; load on CPU $LOADCPU, backend (nginx) + server under test on CPU $SRVCPU."
 echo "h1 load: wrk -t1 -c64; h2c load: h2load -c16 -m16. Cell: req/s / p99 ms."
 echo
-echo "| client -> upstream | nginx backend direct | Kestrel alone (no upstream) | Kestrel + HttpClient | Kestrel + YARP forwarder | Plexus |"
-echo "|---|--:|--:|--:|--:|--:|"
+echo "| client -> upstream | nginx backend direct | Kestrel alone (no upstream) | Kestrel + HttpClient | Kestrel + YARP forwarder | YARP routes, no Plexus | Plexus |"
+echo "|---|--:|--:|--:|--:|--:|--:|"
 labels=("h1 -> h1" "h1 -> h2c" "h2c -> h1" "h2c -> h2c")
-read -ra d <<<"$direct"; read -ra k <<<"$kestrel"; read -ra c <<<"$client"; read -ra y <<<"$yarp"; read -ra p <<<"$plexus"
+read -ra d <<<"$direct"; read -ra k <<<"$kestrel"; read -ra c <<<"$client"; read -ra y <<<"$yarp"; read -ra r <<<"$routes"
+read -ra p <<<"$plexus"
 for i in 0 1 2 3; do
-  printf "| %s | %s | %s | %s | %s | %s |\n" "${labels[$i]}" "${d[$i]}" "${k[$i]}" "${c[$i]}" "${y[$i]}" "${p[$i]}"
+  printf "| %s | %s | %s | %s | %s | %s | %s |\n" "${labels[$i]}" "${d[$i]}" "${k[$i]}" "${c[$i]}" "${y[$i]}" "${r[$i]}" "${p[$i]}"
 done
 } | tee "$W/table"
 [ -n "$OUT" ] && cp "$W/table" "$OUT"

@@ -6,10 +6,11 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Plexus.Bench.Floor;
 
 /// <summary>
-/// One of three servers on the listeners bench/floor.sh loads, each a step up the stack Plexus is built on:
+/// One of four servers on the listeners bench/floor.sh loads, each a step up the stack Plexus is built on:
 /// <c>kestrel</c> answers 100 bytes itself (what Kestrel alone costs per request); <c>client</c> forwards each request
 /// with a bare SocketsHttpHandler (Kestrel + .NET's HTTP client, no YARP); <c>yarp</c> forwards with YARP's
-/// IHttpForwarder and nothing else. Listeners: 18501 h1 → h1, 18502 h1 → h2c, 18503 h2c → h1, 18504 h2c → h2c;
+/// IHttpForwarder and nothing else; <c>routes</c> is YARP's full proxy (endpoint routing, MapReverseProxy, a route per
+/// host with Plexus' transforms: original Host, X-Forwarded-For/-Proto/-Host) and no Plexus code. Listeners: 18501 h1 → h1, 18502 h1 → h2c, 18503 h2c → h1, 18504 h2c → h2c;
 /// upstreams http://127.0.0.1:18401 (HTTP/1.1) and :18402 (h2c).
 /// </summary>
 internal static class Program
@@ -19,9 +20,9 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var mode = args.Length == 1 ? args[0] : "";
-        if (mode is not ("kestrel" or "client" or "yarp"))
+        if (mode is not ("kestrel" or "client" or "yarp" or "routes"))
         {
-            await Console.Error.WriteLineAsync("usage: Plexus.Bench.Floor kestrel|client|yarp");
+            await Console.Error.WriteLineAsync("usage: Plexus.Bench.Floor kestrel|client|yarp|routes");
             return 2;
         }
 
@@ -38,7 +39,19 @@ internal static class Program
             kestrel.Limits.Http2.MaxStreamsPerConnection = 256;
         });
         builder.Services.AddHttpForwarder();
+        if (mode == "routes")
+        {
+            builder.Services.AddReverseProxy().LoadFromMemory(YarpRoutes.Routes, YarpRoutes.Clusters);
+        }
+
         var app = builder.Build();
+        if (mode == "routes")
+        {
+            app.MapReverseProxy();
+            await app.RunAsync();
+            return 0;
+        }
+
         var upstreams = new Upstreams();
         app.Run(mode switch
         {
