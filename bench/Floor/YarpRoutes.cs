@@ -1,6 +1,6 @@
+using Plexus.Proxy.Forwarding;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Transforms;
 
 namespace Plexus.Bench.Floor;
 
@@ -23,14 +23,7 @@ internal static class YarpRoutes
         RouteId = host,
         ClusterId = cluster,
         Match = new RouteMatch { Path = "/{**rest}", Hosts = [host] },
-    }
-        .WithTransformUseOriginalHostHeader(useOriginal: true)
-        .WithTransformXForwarded(
-            xDefault: ForwardedTransformActions.Set,
-            xFor: ForwardedTransformActions.Set,
-            xHost: ForwardedTransformActions.Set,
-            xProto: ForwardedTransformActions.Set,
-            xPrefix: ForwardedTransformActions.Off);
+    }.WithPlexusTransforms();
 
     private static ClusterConfig Cluster(string id, string address, string version) => new()
     {

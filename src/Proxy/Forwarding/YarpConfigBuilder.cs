@@ -22,14 +22,18 @@ public static class YarpConfigBuilder
         ClusterId = SentinelClusterId,
         Order = int.MaxValue,
         Match = new RouteMatch { Path = "/{**plexus-catch-all}" },
-    }
-        .WithTransformUseOriginalHostHeader(useOriginal: true)
-        .WithTransformXForwarded(
-            xDefault: ForwardedTransformActions.Set,
-            xFor: ForwardedTransformActions.Set,
-            xHost: ForwardedTransformActions.Set,
-            xProto: ForwardedTransformActions.Set,
-            xPrefix: ForwardedTransformActions.Off);
+    }.WithPlexusTransforms();
+
+    /// <summary>The request transforms of every proxied request: Host forwarded unchanged, X-Forwarded-For/-Proto/-Host set.</summary>
+    public static RouteConfig WithPlexusTransforms(this RouteConfig route) =>
+        route
+            .WithTransformUseOriginalHostHeader(useOriginal: true)
+            .WithTransformXForwarded(
+                xDefault: ForwardedTransformActions.Set,
+                xFor: ForwardedTransformActions.Set,
+                xHost: ForwardedTransformActions.Set,
+                xProto: ForwardedTransformActions.Set,
+                xPrefix: ForwardedTransformActions.Off);
 
     /// <summary>The cluster the catch-all route needs to exist.</summary>
     public static ClusterConfig SentinelCluster { get; } = new() { ClusterId = SentinelClusterId };
