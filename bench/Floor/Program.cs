@@ -15,7 +15,7 @@ namespace Plexus.Bench.Floor;
 /// </summary>
 internal static class Program
 {
-    private static readonly byte[] Body = new byte[100];
+    private static readonly byte[] Body = Enumerable.Repeat((byte)'x', 100).ToArray();
 
     public static async Task<int> Main(string[] args)
     {
@@ -26,7 +26,6 @@ internal static class Program
             return 2;
         }
 
-        Array.Fill(Body, (byte)'x');
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
