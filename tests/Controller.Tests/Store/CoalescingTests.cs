@@ -5,13 +5,13 @@ using static Plexus.Controller.Tests.Store.TestObjects;
 
 namespace Plexus.Controller.Tests.Store;
 
-/// <summary>Coalescing on a fake clock: deterministic, no real waiting.</summary>
+/// <summary>Coalescing on a fake clock that moves only while the consumer waits on it (<see cref="ParkingClock"/>).</summary>
 public class CoalescingTests
 {
     private static readonly TimeSpan Ms = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(10);
 
-    private readonly FakeTimeProvider _time = new();
+    private readonly ParkingClock _time = new();
 
     [Fact]
     public async Task Changes_are_handed_out_once_the_quiet_window_passed()
@@ -20,9 +20,9 @@ public class CoalescingTests
         store.Upsert(Service("a"));
 
         var wait = store.WaitForChangesAsync().AsTask();
-        _time.Advance(29 * Ms);
+        await _time.AdvanceWhenParkedAsync(29 * Ms);
         Assert.False(wait.IsCompleted);
-        _time.Advance(1 * Ms);
+        await _time.AdvanceWhenParkedAsync(1 * Ms);
 
         var changes = await wait.WaitAsync(Safety);
         Assert.True(changes.State.Services.ContainsKey(Key("a")));
@@ -38,12 +38,12 @@ public class CoalescingTests
         var wait = store.WaitForChangesAsync().AsTask();
         for (var i = 1; i < 100; i++)
         {
-            _time.Advance(1 * Ms);
+            await _time.AdvanceWhenParkedAsync(1 * Ms);
             store.Upsert(Service($"s-{i}"));
             Assert.False(wait.IsCompleted);
         }
 
-        _time.Advance(30 * Ms);
+        await _time.AdvanceWhenParkedAsync(30 * Ms);
 
         var changes = await wait.WaitAsync(Safety);
         Assert.Equal(100, changes.State.Services.Count);
@@ -58,19 +58,19 @@ public class CoalescingTests
         var wait = store.WaitForChangesAsync().AsTask();
         for (var i = 1; i < 25; i++)
         {
-            _time.Advance(10 * Ms);
+            await _time.AdvanceWhenParkedAsync(10 * Ms);
             store.Upsert(Service($"s-{i}"));
             Assert.False(wait.IsCompleted);
         }
 
-        _time.Advance(10 * Ms); // 250 ms after the first event
+        await _time.AdvanceWhenParkedAsync(10 * Ms); // 250 ms after the first event
 
         var first = await wait.WaitAsync(Safety);
         Assert.Equal(25, first.State.Services.Count);
 
         store.Upsert(Service("late"));
         var next = store.WaitForChangesAsync().AsTask();
-        _time.Advance(30 * Ms);
+        await _time.AdvanceWhenParkedAsync(30 * Ms);
         Assert.Equal(26, (await next.WaitAsync(Safety)).State.Services.Count);
     }
 
@@ -99,7 +99,7 @@ public class CoalescingTests
         var store = NewStore(_time, expected: [ResourceKind.Ingress]);
         store.ReplaceAll(ResourceKind.Ingress, []);
         var wait = store.WaitForChangesAsync().AsTask();
-        _time.Advance(30 * Ms);
+        await _time.AdvanceWhenParkedAsync(30 * Ms);
 
         var changes = await wait.WaitAsync(Safety);
         Assert.True(changes.AllSynced);
