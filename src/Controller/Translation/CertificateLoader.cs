@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography.X509Certificates;
 using k8s.Models;
 using Plexus.Controller.Store;
 using Plexus.Proxy.Model;
@@ -20,7 +19,7 @@ public sealed class CertificateLoader
     private readonly CertificateCache? _cache;
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, (ObjectKey Secret, ObjectKey Ingress)> _hostOwners = new(StringComparer.Ordinal);
-    private readonly Dictionary<ObjectKey, (X509Certificate2 Certificate, SortedSet<string> Hosts)> _bySecret = [];
+    private readonly Dictionary<ObjectKey, (ParsedCertificate Certificate, SortedSet<string> Hosts)> _bySecret = [];
 
     public CertificateLoader(IReadOnlyDictionary<ObjectKey, V1Secret> secrets, CertificateCache? cache, DiagnosticBag diagnostics)
     {
@@ -99,7 +98,7 @@ public sealed class CertificateLoader
     /// <summary>One <see cref="HostCertificate"/> per Secret in use, ordered by source.</summary>
     public ImmutableArray<HostCertificate> ToArray() =>
         [.. _bySecret
-            .Select(e => new HostCertificate([.. e.Value.Hosts], e.Value.Certificate, $"secret/{e.Key.Namespace}/{e.Key.Name}"))
+            .Select(e => new HostCertificate([.. e.Value.Hosts], e.Value.Certificate.Certificate!, $"secret/{e.Key.Namespace}/{e.Key.Name}") { Chain = e.Value.Certificate.Chain })
             .OrderBy(c => c.Source, StringComparer.Ordinal)];
 
     /// <summary>
@@ -110,13 +109,13 @@ public sealed class CertificateLoader
     {
         var certificate = Load(Subjects.Secret(secretKey.Namespace, secretKey.Name), secretKey,
             "the self-signed default certificate is served instead (--default-ssl-certificate)");
-        return certificate is null ? null : new HostCertificate([], certificate, $"secret/{secretKey.Namespace}/{secretKey.Name}");
+        return certificate is null ? null : new HostCertificate([], certificate.Certificate!, $"secret/{secretKey.Namespace}/{secretKey.Name}") { Chain = certificate.Chain };
     }
 
-    private X509Certificate2? Load(ObjectKey ingress, ObjectKey secretKey, List<string> hosts) =>
+    private ParsedCertificate? Load(ObjectKey ingress, ObjectKey secretKey, List<string> hosts) =>
         Load(Subjects.Ingress(ingress), secretKey, $"{string.Join(", ", hosts)} use the default certificate");
 
-    private X509Certificate2? Load(ObjectRef subject, ObjectKey secretKey, string consequence)
+    private ParsedCertificate? Load(ObjectRef subject, ObjectKey secretKey, string consequence)
     {
         if (!_secrets.TryGetValue(secretKey, out var secret))
         {
@@ -146,9 +145,16 @@ public sealed class CertificateLoader
         {
             _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsSecretInvalid,
                 $"Secret {secretKey}: {parsed.Error}; {consequence}. tls.crt must hold PEM certificates, leaf first, and tls.key its PEM private key.");
+            return null;
         }
 
-        return parsed.Certificate;
+        if (parsed.ChainProblem is not null)
+        {
+            _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsChainCorrected,
+                $"Secret {secretKey}: {parsed.ChainProblem}. Put the leaf first, then each issuer, in tls.crt.");
+        }
+
+        return parsed;
     }
 
     private static byte[]? Read(V1Secret secret, string name)

@@ -10,7 +10,6 @@ public class TlsTests
     public static TheoryData<string, Func<StateBuilder, StateBuilder>, string?> Secrets => new()
     {
         { "valid", s => s.Add(K8s.Secret("ns", "cert", "kubernetes.io/tls", Pair.Crt, Pair.Key)), null },
-        { "valid, chain in tls.crt", s => s.Add(K8s.Secret("ns", "cert", "kubernetes.io/tls", Pair.Crt + "\n" + OtherPair.Crt, Pair.Key)), null },
         { "missing", s => s, DiagnosticReasons.TlsSecretNotFound },
         { "in another namespace", s => s.Add(K8s.Secret("other", "cert", "kubernetes.io/tls", Pair.Crt, Pair.Key)), DiagnosticReasons.TlsSecretNotFound },
         { "wrong type", s => s.Add(K8s.Secret("ns", "cert", "Opaque", Pair.Crt, Pair.Key)), DiagnosticReasons.TlsSecretInvalid },
