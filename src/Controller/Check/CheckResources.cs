@@ -110,7 +110,7 @@ public static class CheckResources
                 ListAsync(WatchedResources.IngressClasses(client), store, timeout.Token),
                 ListAsync(WatchedResources.Services(client, ns), store, timeout.Token),
                 ListAsync(WatchedResources.EndpointSlices(client, ns), store, timeout.Token),
-                ListAsync(WatchedResources.TlsSecrets(client, ns), store, timeout.Token),
+                ListAsync(WatchedResources.Secrets(client, ns), store, timeout.Token),
                 ListAsync(WatchedResources.Pods(client, ns), store, timeout.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)

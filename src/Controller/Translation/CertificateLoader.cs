@@ -14,6 +14,7 @@ namespace Plexus.Controller.Translation;
 public sealed class CertificateLoader
 {
     public const string TlsSecretType = "kubernetes.io/tls";
+    public const string OpaqueSecretType = "Opaque";
 
     private readonly IReadOnlyDictionary<ObjectKey, V1Secret> _secrets;
     private readonly CertificateCache? _cache;
@@ -124,19 +125,25 @@ public sealed class CertificateLoader
             return null;
         }
 
-        if (!string.Equals(secret.Type, TlsSecretType, StringComparison.Ordinal))
+        var crt = SecretProjection.ReadEntry(secret, SecretProjection.CertificateKey);
+        var key = SecretProjection.ReadEntry(secret, SecretProjection.PrivateKeyKey);
+        var isTls = string.Equals(secret.Type, TlsSecretType, StringComparison.Ordinal);
+
+        // Opaque Secrets holding a key pair are accepted, as Contour does: users create them with kubectl create secret generic.
+        if (!isTls && !(string.Equals(secret.Type, OpaqueSecretType, StringComparison.Ordinal) && crt is not null && key is not null))
         {
+            var what = string.Equals(secret.Type, OpaqueSecretType, StringComparison.Ordinal)
+                ? $"has type \"{OpaqueSecretType}\" and no {(crt is null ? SecretProjection.CertificateKey : SecretProjection.PrivateKeyKey)} entry"
+                : $"has type \"{secret.Type}\", not \"{TlsSecretType}\"";
             _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsSecretInvalid,
-                $"Secret {secretKey} has type \"{secret.Type}\", not \"{TlsSecretType}\"; {consequence}. Recreate it with kubectl create secret tls.");
+                $"Secret {secretKey} {what}; {consequence}. Recreate it with kubectl create secret tls.");
             return null;
         }
 
-        var crt = Read(secret, "tls.crt");
-        var key = Read(secret, "tls.key");
         if (crt is null || key is null)
         {
             _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsSecretInvalid,
-                $"Secret {secretKey} lacks {(crt is null ? "tls.crt" : "tls.key")}; {consequence}.");
+                $"Secret {secretKey} lacks {(crt is null ? SecretProjection.CertificateKey : SecretProjection.PrivateKeyKey)}; {consequence}.");
             return null;
         }
 
@@ -155,18 +162,5 @@ public sealed class CertificateLoader
         }
 
         return parsed;
-    }
-
-    private static byte[]? Read(V1Secret secret, string name)
-    {
-        if (secret.Data is not null && secret.Data.TryGetValue(name, out var bytes) && bytes is { Length: > 0 })
-        {
-            return bytes;
-        }
-
-        // Manifest files may use stringData, which the API server would have merged into data.
-        return secret.StringData is not null && secret.StringData.TryGetValue(name, out var text) && !string.IsNullOrEmpty(text)
-            ? System.Text.Encoding.UTF8.GetBytes(text)
-            : null;
     }
 }

@@ -53,7 +53,7 @@ public sealed class KubernetesSource : BackgroundService
             Create(WatchedResources.IngressClasses(_client), sink),
             Create(WatchedResources.Services(_client, ns), sink),
             Create(WatchedResources.EndpointSlices(_client, ns), sink),
-            Create(WatchedResources.TlsSecrets(_client, ns), sink),
+            Create(WatchedResources.Secrets(_client, ns), sink),
             Create(WatchedResources.Pods(_client, ns), sink),
         ];
 

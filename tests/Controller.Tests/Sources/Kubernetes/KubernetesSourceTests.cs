@@ -250,22 +250,26 @@ public sealed class KubernetesSourceTests
     }
 
     [Fact]
-    public async Task Only_tls_secrets_are_requested()
+    public async Task Secrets_that_can_hold_a_certificate_are_requested_and_never_helm_releases_or_tokens()
     {
         await using var h = await SourceHarness.CreateAsync();
         h.Api.Create(Objects.TlsSecret("default", "tls-1"));
-        h.Api.Create(Objects.OpaqueSecret("default", "password-1"));
+        h.Api.Create(Objects.OpaqueSecret("default", "opaque-1"));
+        h.Api.Create(Objects.Secret("default", "release-1", "helm.sh/release.v1"));
         await h.StartAndSyncAsync();
 
-        h.Api.Create(Objects.OpaqueSecret("default", "password-2"));
+        h.Api.Create(Objects.Secret("default", "token-2", "kubernetes.io/service-account-token"));
+        h.Api.Create(Objects.OpaqueSecret("default", "opaque-2"));
         h.Api.Create(Objects.TlsSecret("default", "tls-2"));
         await h.WaitForAsync(s => s.Contains(ResourceKind.Secret, "default", "tls-2"), "tls-2 added");
 
-        Assert.Equal([new ObjectKey("default", "tls-1"), new ObjectKey("default", "tls-2")], h.Sink.Current(ResourceKind.Secret)!.Keys.OrderBy(k => k.ToString(), StringComparer.Ordinal));
-        Assert.DoesNotContain(h.Sink.Calls, c => c.Op != SinkOp.ReplaceAll && c.Key.Name.StartsWith("password", StringComparison.Ordinal));
+        Assert.Equal(
+            ["default/opaque-1", "default/opaque-2", "default/tls-1", "default/tls-2"],
+            h.Sink.Current(ResourceKind.Secret)!.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(h.Sink.Calls, c => c.Op != SinkOp.ReplaceAll && (c.Key.Name.StartsWith("release", StringComparison.Ordinal) || c.Key.Name.StartsWith("token", StringComparison.Ordinal)));
         var secretRequests = h.Api.Requests.Where(r => r.Resource == FakeResources.Secrets).ToList();
         Assert.NotEmpty(secretRequests);
-        Assert.All(secretRequests, r => Assert.Equal("type=kubernetes.io/tls", r.FieldSelector));
+        Assert.All(secretRequests, r => Assert.Equal(WatchedResources.SecretFieldSelector, r.FieldSelector));
     }
 
     [Fact]
