@@ -80,26 +80,24 @@ spec:
 YAML
   mv "$M/.loaded.tmp" "$M/loaded.yaml"   # an atomic replace, as editors and kubectl-style tools write
 }
+# One EndpointSlice with one ready endpoint on 127.0.0.1. usage: slice NAME SERVICE PORT_NAME PORT
+slice() {
+  cat <<YAML
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: $1, namespace: soak, labels: {kubernetes.io/service-name: $2}}
+addressType: IPv4
+ports: [{name: $3, port: $4, protocol: TCP}]
+endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
+YAML
+}
 # The endpoints of both Services: one slice per backend present. usage: endpoints "A" | "B" | "A B"
 endpoints() {
   { for b in $1; do
       if [ "$b" = A ]; then h1=$A_H1; h2c=$A_H2C; else h1=$B_H1; h2c=$B_H2C; fi
-      cat <<YAML
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: be-h1-$b, namespace: soak, labels: {kubernetes.io/service-name: be-h1}}
-addressType: IPv4
-ports: [{name: web, port: $h1, protocol: TCP}]
-endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: be-h2c-$b, namespace: soak, labels: {kubernetes.io/service-name: be-h2c}}
-addressType: IPv4
-ports: [{name: grpc, port: $h2c, protocol: TCP}]
-endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
-YAML
+      slice "be-h1-$b" be-h1 web "$h1"
+      slice "be-h2c-$b" be-h2c grpc "$h2c"
     done; } >"$M/.endpoints.tmp"
   mv "$M/.endpoints.tmp" "$M/endpoints.yaml"
 }

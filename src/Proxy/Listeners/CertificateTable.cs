@@ -228,24 +228,7 @@ public sealed class CertificateTable
 
         public CertificateEntry WithSource(string source) => new(Certificate, Chain, source, Options);
 
-        public bool SameChain(ImmutableArray<X509Certificate2> chain)
-        {
-            var given = chain.IsDefault ? [] : chain;
-            if (given.Length != Chain.Length)
-            {
-                return false;
-            }
-
-            for (var i = 0; i < given.Length; i++)
-            {
-                if (!ReferenceEquals(given[i], Chain[i]))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        public bool SameChain(ImmutableArray<X509Certificate2> chain) => HostCertificate.SameItems(chain, Chain, ReferenceEquals);
 
         public static bool TryCreate(
             HostCertificate hostCertificate,

@@ -28,7 +28,8 @@ public sealed record HostCertificate(ImmutableArray<string> Hosts, X509Certifica
 
     public override int GetHashCode() => HashCode.Combine(Source, Hosts.IsDefaultOrEmpty ? 0 : Hosts.Length, Chain.IsDefaultOrEmpty ? 0 : Chain.Length);
 
-    private static bool SameItems<T>(ImmutableArray<T> a, ImmutableArray<T> b, Func<T, T, bool> same)
+    /// <summary>Whether two arrays hold the same items in the same order (a default array counts as empty).</summary>
+    internal static bool SameItems<T>(ImmutableArray<T> a, ImmutableArray<T> b, Func<T, T, bool> same)
     {
         var left = a.IsDefault ? [] : a;
         var right = b.IsDefault ? [] : b;

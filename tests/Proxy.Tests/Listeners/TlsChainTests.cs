@@ -7,6 +7,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Plexus.Proxy.Listeners;
 using Plexus.Proxy.Model;
+using Plexus.Testing;
 
 namespace Plexus.Proxy.Tests.Listeners;
 
@@ -107,21 +108,7 @@ public sealed class TlsChainTests(TlsChainFixture chain, CertificateFixture cert
     {
         var handler = new SocketsHttpHandler
         {
-            // Names under test.local resolve nowhere: dial the test server on loopback, keep the name for SNI and verification.
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = LoopbackConnect.ConnectAsync,
             SslOptions = new SslClientAuthenticationOptions
             {
                 CertificateChainPolicy = new X509ChainPolicy

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Plexus.Proxy.Listeners;
 using Plexus.Proxy.Model;
+using Plexus.Testing;
 
 namespace Plexus.Proxy.Tests.Listeners;
 
@@ -150,21 +151,7 @@ public sealed class TlsPortTests(CertificateFixture certificates) : IClassFixtur
     {
         var handler = new SocketsHttpHandler
         {
-            // Names under test.local resolve nowhere: always dial the test server on loopback, keep the name for SNI.
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = LoopbackConnect.ConnectAsync,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>
