@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Plexus.Proxy.Listeners;
 using Plexus.Proxy.Model;
+using Plexus.Testing;
 
 namespace Plexus.Proxy.Tests.Listeners;
 
