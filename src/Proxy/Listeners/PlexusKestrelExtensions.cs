@@ -22,7 +22,10 @@ public static class PlexusKestrelExtensions
     /// max(2 × streams limit, 100) streams whose work has not finished, new streams are refused with
     /// ENHANCE_YOUR_CALM, and after 5 × 20 such refusals within five seconds (AppContext switch
     /// <c>Microsoft.AspNetCore.Server.Kestrel.Http2.MaxEnhanceYourCalmCount</c>, default 20) the connection is closed
-    /// with GOAWAY ENHANCE_YOUR_CALM. Pair with <see cref="CleartextHttp2SchemeApplicationBuilderExtensions.UseCleartextHttp2Scheme"/>
+    /// with GOAWAY ENHANCE_YOUR_CALM; it is also closed when more streams wait for output than it tracks. A
+    /// CONTINUATION flood ends at the header size limit (a connection error at twice
+    /// <see cref="PlexusListenerOptions.MaxRequestHeadersTotalSize"/>, counted across CONTINUATION frames) or, with
+    /// empty frames, at the request headers timeout. Pair with <see cref="CleartextHttp2SchemeApplicationBuilderExtensions.UseCleartextHttp2Scheme"/>
     /// in the request pipeline.
     /// </remarks>
     /// <returns>Handles that expose the bound end points once the server has started.</returns>

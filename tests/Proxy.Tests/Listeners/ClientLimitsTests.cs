@@ -87,6 +87,7 @@ public sealed class ClientLimitsTests(CertificateFixture certificates) : IClassF
     [Fact]
     public async Task Headers_dribbled_slower_than_the_request_headers_timeout_close_the_connection()
     {
+        using var connectionEnds = new KestrelConnectionEnds(_server.HttpPort);
         using var socket = await RawSocket.ConnectAsync(_server.HttpPort);
         await socket.SendAsync("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"u8.ToArray());
         var response = RawSocket.ReadToEndAsync(socket, untilReset: true);
@@ -109,6 +110,8 @@ public sealed class ClientLimitsTests(CertificateFixture certificates) : IClassF
 
         var received = await response;
         Assert.True(received.Length == 0 || received.StartsWith("HTTP/1.1 408 ", StringComparison.Ordinal), received);
+        await Eventually.UntilAsync(() => connectionEnds.Errors.Count > 0, because: "Kestrel records why it ended the connection");
+        Assert.Equal(["request_headers_timeout"], connectionEnds.Errors);
     }
 
     [Fact]
