@@ -145,6 +145,12 @@ public class DefaultValuesTests
             "--publish-service=plexus-system/plexus-ingress",
             "--drain-delay=10s",
             "--shutdown-timeout=20s",
+            "--max-request-header-bytes=16384",
+            "--max-request-headers=100",
+            "--max-request-line-bytes=8192",
+            "--request-headers-timeout=10s",
+            "--keepalive-timeout=75s",
+            "--http2-max-concurrent-streams=100",
         ], PodSpecs.Args(manifest));
     }
 

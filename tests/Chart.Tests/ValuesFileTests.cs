@@ -120,6 +120,12 @@ public class ValuesFileTests
             "--metrics-per-host",
             "--drain-delay=30s",
             "--shutdown-timeout=60s",
+            "--max-request-header-bytes=16384",
+            "--max-request-headers=100",
+            "--max-request-line-bytes=8192",
+            "--request-headers-timeout=10s",
+            "--keepalive-timeout=75s",
+            "--http2-max-concurrent-streams=100",
             "--allow-external-name",
             "--watch-namespace=team-a",
         ], PodSpecs.Args(manifest));

@@ -118,6 +118,15 @@ cuts streams the controller promised to finish.
 {{- end }}
 - --drain-delay={{ .Values.controller.drainDelaySeconds }}s
 - --shutdown-timeout={{ .Values.controller.shutdownTimeoutSeconds }}s
+{{- /* int64: helm reads values files' numbers as floats and prints 1048576 as 1.048576e+06 */}}
+{{- with .Values.controller.limits }}
+- --max-request-header-bytes={{ int64 .maxRequestHeaderBytes }}
+- --max-request-headers={{ int64 .maxRequestHeaders }}
+- --max-request-line-bytes={{ int64 .maxRequestLineBytes }}
+- --request-headers-timeout={{ int64 .requestHeadersTimeoutSeconds }}s
+- --keepalive-timeout={{ int64 .keepaliveTimeoutSeconds }}s
+- --http2-max-concurrent-streams={{ int64 .http2MaxConcurrentStreams }}
+{{- end }}
 {{- range $key, $value := .Values.extraArgs }}
 {{- if eq (toString $value) "true" }}
 - --{{ $key }}

@@ -33,6 +33,7 @@ public static class PlexusApplication
         builder.Configuration.AddInMemoryCollection(settings);
         var options = builder.Configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
         Validate(options);
+        var listenerOptions = TrafficListenerOptions.From(options);
 
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.Configure<TranslatorOptions>(translator =>
@@ -57,9 +58,8 @@ public static class PlexusApplication
         {
             var services = kestrel.ApplicationServices;
             var bind = options.ResolveBindAddress();
-            var traffic = kestrel.ListenPlexusTraffic(
-                new PlexusListenerOptions { HttpPort = options.HttpPort, HttpsPort = options.HttpsPort, BindAddress = bind },
-                services.GetRequiredService<CertificateTable>());
+            listenerOptions.BindAddress = bind;
+            var traffic = kestrel.ListenPlexusTraffic(listenerOptions, services.GetRequiredService<CertificateTable>());
             ListenOptions? admin = null;
             kestrel.Listen(bind, options.AdminPort, listen =>
             {

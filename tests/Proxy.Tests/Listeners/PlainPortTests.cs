@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Plexus.Proxy.Listeners;
+using Plexus.Testing;
 
 namespace Plexus.Proxy.Tests.Listeners;
 
 public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixture<CertificateFixture>, IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private ListenerTestServer _server = null!;
 
     public async Task InitializeAsync()
@@ -141,12 +141,7 @@ public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixt
         Assert.True(closed);
     }
 
-    private async Task<Socket> ConnectAsync()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _server.HttpPort));
-        return socket;
-    }
+    private Task<Socket> ConnectAsync() => RawSocket.ConnectAsync(_server.HttpPort);
 
     private static async Task<(HttpResponseMessage Response, string Body)> SendAsync(HttpClient client, Uri uri)
     {
@@ -154,35 +149,7 @@ public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixt
         return (response, await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<string> ReadToEndAsync(Socket socket)
-    {
-        using var cts = new CancellationTokenSource(Bound);
-        var received = new MemoryStream();
-        var buffer = new byte[4096];
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token)) > 0)
-        {
-            received.Write(buffer, 0, read);
-        }
+    private static Task<string> ReadToEndAsync(Socket socket) => RawSocket.ReadToEndAsync(socket);
 
-        return Encoding.ASCII.GetString(received.ToArray());
-    }
-
-    private static async Task<bool> ReadUntilClosedAsync(Socket socket)
-    {
-        using var cts = new CancellationTokenSource(Bound);
-        var buffer = new byte[256];
-        try
-        {
-            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token) > 0)
-            {
-            }
-
-            return true;
-        }
-        catch (SocketException)
-        {
-            return true; // reset by the server counts as closed
-        }
-    }
+    private static Task<bool> ReadUntilClosedAsync(Socket socket) => RawSocket.ReadUntilClosedAsync(socket);
 }
