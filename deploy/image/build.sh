@@ -37,28 +37,39 @@ fi
 # --- /etc/containers/containers.conf: runc (crun refuses this machine's cgroup layout), ulimits within the hard
 # limits. Merged into an existing file: only these two keys are set, everything else is kept. ----------------------
 python3 - /etc/containers/containers.conf <<'PY'
-import os, re, sys
+import os, re, sys, tomllib
 path = sys.argv[1]
 wanted = {
     "engine": ("runtime", '"runc"'),
     "containers": ("default_ulimits", '["nofile=1024:1024", "nproc=1024:1024"]'),
 }
-lines = open(path).read().splitlines() if os.path.exists(path) else []
+old = open(path).read() if os.path.exists(path) else ""
+lines = old.splitlines()
 for section, (key, value) in wanted.items():
     setting = f"{key} = {value}"
-    header = next((i for i, l in enumerate(lines) if l.strip() == f"[{section}]"), None)
+    header = next((i for i, l in enumerate(lines) if re.fullmatch(rf"\s*\[\s*{section}\s*\]\s*(#.*)?", l)), None)
     if header is None:
         lines += ["", f"[{section}]", setting]
         continue
     end = next((i for i in range(header + 1, len(lines)) if re.match(r"\s*\[", lines[i])), len(lines))
-    existing = next((i for i in range(header + 1, end) if re.match(rf"\s*{key}\s*=", lines[i])), None)
-    if existing is None:
+    start = next((i for i in range(header + 1, end) if re.match(rf"\s*{key}\s*=", lines[i])), None)
+    if start is None:
         lines.insert(header + 1, setting)
-    else:
-        lines[existing] = setting
-os.makedirs(os.path.dirname(path), exist_ok=True)
+        continue
+    # The old value may span lines (a multi-line array): it ends where its brackets balance.
+    stop, depth = start, 0
+    while True:
+        code = re.sub(r'"[^"]*"', "", lines[stop].split("#")[0])
+        depth += code.count("[") - code.count("]")
+        if depth <= 0 or stop + 1 >= end:
+            break
+        stop += 1
+    lines[start:stop + 1] = [setting]
 text = "\n".join(lines).lstrip("\n") + "\n"
-if not os.path.exists(path) or open(path).read() != text:
+parsed = tomllib.loads(text)
+assert parsed["engine"]["runtime"] == "runc" and len(parsed["containers"]["default_ulimits"]) == 2, text
+if text != old:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     open(path, "w").write(text)
 PY
 

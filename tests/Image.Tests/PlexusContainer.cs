@@ -11,7 +11,8 @@ namespace Plexus.Image.Tests;
 /// <summary>
 /// The Plexus image running in local mode on the manifests of a folder, through Testcontainers: host network (it binds
 /// 127.0.0.1 only, as local mode does), read-only root filesystem with a tmpfs /tmp (as the chart runs it), as the
-/// image's own user. No resource reaper (podman has none to offer): <see cref="DisposeAsync"/> removes the container.
+/// image's own user. No resource reaper (WithCleanUp(false); its image could not be pulled here anyway):
+/// <see cref="DisposeAsync"/> removes the container.
 /// </summary>
 internal sealed class PlexusContainer : IAsyncDisposable
 {
