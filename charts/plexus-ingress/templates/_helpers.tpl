@@ -54,10 +54,11 @@ app.kubernetes.io/component: controller
 {{- end }}
 
 {{- define "plexus-ingress.image" -}}
+{{- $repository := required "image.repository is required: no Plexus image is published. Build one from the repository's Dockerfile (docker build -t REGISTRY/plexus-ingress:TAG .), push it or load it into your cluster (kind load docker-image ...), then install with --set image.repository=REGISTRY/plexus-ingress --set image.tag=TAG" .Values.image.repository }}
 {{- if .Values.image.digest }}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- printf "%s@%s" $repository .Values.image.digest }}
 {{- else }}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- printf "%s:%s" $repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 {{- end }}
 
