@@ -18,6 +18,12 @@ public enum Misbehavior
 
     /// <summary>Reads the request head, sends half a response head, then closes the connection.</summary>
     CloseMidResponse,
+
+    /// <summary>
+    /// Answers every request head with "200 ok" (Content-Length: 2) followed, in the same write, by a second complete
+    /// response nobody asked for (<see cref="MisbehavingServer.SmuggledBody"/>), and keeps the connection open.
+    /// </summary>
+    BytesAfterBody,
 }
 
 /// <summary>A raw TCP server on 127.0.0.1 (ephemeral port) that misbehaves in one chosen way.</summary>
@@ -25,6 +31,12 @@ public sealed class MisbehavingServer : IAsyncDisposable
 {
     private static readonly byte[] BadRequest = Encoding.ASCII.GetBytes(
         "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request");
+
+    /// <summary>The body of the unrequested response <see cref="Misbehavior.BytesAfterBody"/> sends.</summary>
+    public const string SmuggledBody = "smuggled";
+
+    private static readonly byte[] ResponseWithTrailingBytes = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n" + SmuggledBody);
 
     private static readonly byte[] HalfResponse = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Len");
 
@@ -109,6 +121,13 @@ public sealed class MisbehavingServer : IAsyncDisposable
                     await socket.SendAsync(HalfResponse, SocketFlags.None, _stop.Token);
                     socket.Shutdown(SocketShutdown.Send);
                     return;
+                case Misbehavior.BytesAfterBody:
+                    while (await ReadRequestHeadAsync(socket, buffer))
+                    {
+                        await socket.SendAsync(ResponseWithTrailingBytes, SocketFlags.None, _stop.Token);
+                    }
+
+                    return;
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -117,18 +136,21 @@ public sealed class MisbehavingServer : IAsyncDisposable
         }
     }
 
-    private async Task ReadRequestHeadAsync(Socket socket, byte[] buffer)
+    /// <returns>False when the connection closed before a whole head arrived.</returns>
+    /// <remarks>Only for bodiless requests: it reads until the blank line, byte by byte, so nothing of a following request is consumed.</remarks>
+    private async Task<bool> ReadRequestHeadAsync(Socket socket, byte[] buffer)
     {
         var head = new StringBuilder();
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
+        while (await socket.ReceiveAsync(buffer.AsMemory(0, 1), SocketFlags.None, _stop.Token) > 0)
         {
-            head.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            if (head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            head.Append((char)buffer[0]);
+            if (head.Length >= 4 && head[^1] == '\n' && head[^2] == '\r' && head[^3] == '\n' && head[^4] == '\r')
             {
-                return;
+                return true;
             }
         }
+
+        return false;
     }
 }
 
