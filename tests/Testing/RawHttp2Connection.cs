@@ -157,13 +157,14 @@ public sealed class RawHttp2Connection : IAsyncDisposable
                     continue;
                 case RawHttp2Frame.GoAway:
                     var lastStream = BinaryPrimitives.ReadInt32BigEndian(frame.Payload) & 0x7FFFFFFF;
-                    if (lastStream >= streamId && status is null)
+                    var errorCode = BinaryPrimitives.ReadInt32BigEndian(frame.Payload.AsSpan(4));
+                    if (errorCode == 0 && lastStream >= streamId)
                     {
-                        // The server will still answer this stream; keep reading.
+                        // A graceful GOAWAY: the server still answers this stream; keep reading.
                         continue;
                     }
 
-                    return new RawHttp2Response(status, headers, body.ToArray(), null, BinaryPrimitives.ReadInt32BigEndian(frame.Payload.AsSpan(4)), ConnectionClosed: false);
+                    return new RawHttp2Response(status, headers, body.ToArray(), null, errorCode, ConnectionClosed: false);
                 case RawHttp2Frame.Headers:
                     var fields = _decoder.Decode(HeaderBlockOf(frame));
                     if (frame.StreamId != streamId)
