@@ -32,6 +32,7 @@ public sealed class TestBackendOptions
 /// <item><c>/upload</c> (POST/PUT): reads the body as it arrives, counting bytes (see <see cref="SeenRequest.BodyLength"/>), answers the count.</item>
 /// <item><c>/slow/{gate}</c>: waits for the gate (or records the abort), then answers "released".</item>
 /// <item><c>/ws</c>: WebSocket echo.</item>
+/// <item><c>/status/{code}/{anything}</c>, any method (a WebSocket upgrade included): answers that status, no body.</item>
 /// <item>gRPC <c>plexus.testing.Echo</c> (Say, Stream).</item>
 /// <item>anything else: reads (and counts) the body, then 200 with "{protocol} {method} {path}" and <c>X-Backend-Protocol</c>.</item>
 /// </list>
@@ -155,6 +156,7 @@ public sealed class TestBackend : IAsyncDisposable
         app.MapGet("/slow/{gate}", async (HttpContext context, string gate) =>
             await gates.PassAsync(gate, context.RequestAborted) ? Results.Text("released") : Results.Empty);
         app.Map("/ws", WebSocketEchoAsync);
+        app.Map("/status/{code:int}/{**rest}", (int code) => Results.StatusCode(code));
         app.MapFallback(async (HttpContext context) =>
         {
             await CountBodyAsync(context);
