@@ -19,16 +19,22 @@ public sealed class RawHttp2Connection : IAsyncDisposable
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
-    private readonly Socket _socket;
+    private readonly Socket? _socket;
     private readonly Stream _stream;
     private readonly HpackDecoder _decoder = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    private RawHttp2Connection(Socket socket, Stream stream)
+    private RawHttp2Connection(Socket? socket, Stream stream)
     {
         _socket = socket;
         _stream = stream;
     }
+
+    /// <summary>
+    /// Frames over <paramref name="stream"/>, which the caller owns and on which it sends the preface (and SETTINGS)
+    /// itself, e.g. byte by byte.
+    /// </summary>
+    public static RawHttp2Connection Attach(Stream stream) => new(null, stream);
 
     /// <summary>Connects, sends the preface and an empty SETTINGS, and waits for the server's SETTINGS.</summary>
     public static async Task<RawHttp2Connection> ConnectAsync(int port, bool tls = false, CancellationToken ct = default)
@@ -203,8 +209,12 @@ public sealed class RawHttp2Connection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stream.DisposeAsync();
-        _socket.Dispose();
+        if (_socket is not null)
+        {
+            await _stream.DisposeAsync();
+            _socket.Dispose();
+        }
+
         _writeLock.Dispose();
     }
 
