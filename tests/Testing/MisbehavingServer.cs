@@ -117,12 +117,12 @@ public sealed class MisbehavingServer : IAsyncDisposable
                     socket.Shutdown(SocketShutdown.Send);
                     return;
                 case Misbehavior.CloseMidResponse:
-                    await ReadRequestHeadAsync(socket, buffer);
+                    await ReadUntilHeadEndAsync(socket, buffer);
                     await socket.SendAsync(HalfResponse, SocketFlags.None, _stop.Token);
                     socket.Shutdown(SocketShutdown.Send);
                     return;
                 case Misbehavior.BytesAfterBody:
-                    while (await ReadRequestHeadAsync(socket, buffer))
+                    while (await ReadOneRequestHeadAsync(socket, buffer))
                     {
                         await socket.SendAsync(ResponseWithTrailingBytes, SocketFlags.None, _stop.Token);
                     }
@@ -136,9 +136,25 @@ public sealed class MisbehavingServer : IAsyncDisposable
         }
     }
 
+    // Reads whole chunks until one holds a blank line: whatever else arrived (an h2c preface's tail) is consumed too,
+    // so closing afterwards sends a FIN, not the RST that unread data would cause.
+    private async Task ReadUntilHeadEndAsync(Socket socket, byte[] buffer)
+    {
+        var head = new StringBuilder();
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
+        {
+            head.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            if (head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+    }
+
     /// <returns>False when the connection closed before a whole head arrived.</returns>
     /// <remarks>Only for bodiless requests: it reads until the blank line, byte by byte, so nothing of a following request is consumed.</remarks>
-    private async Task<bool> ReadRequestHeadAsync(Socket socket, byte[] buffer)
+    private async Task<bool> ReadOneRequestHeadAsync(Socket socket, byte[] buffer)
     {
         var head = new StringBuilder();
         while (await socket.ReceiveAsync(buffer.AsMemory(0, 1), SocketFlags.None, _stop.Token) > 0)
