@@ -67,18 +67,21 @@ public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixt
             await socket.SendAsync(new[] { b });
         }
 
-        await Http2FrameIo.SendFrameAsync(socket, type: 0x4, flags: 0, streamId: 0, payload: []); // empty SETTINGS
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await using var http2 = RawHttp2Connection.Attach(stream);
+        await http2.SendFrameAsync(RawHttp2Frame.Settings, 0, 0, ReadOnlyMemory<byte>.Empty); // empty SETTINGS
 
-        var settings = await Http2FrameIo.ReadFrameAsync(socket);
-        Assert.Equal(0x4, settings.Type);
-        Assert.Equal(0, settings.Flags & 0x1); // the server's own SETTINGS, not an ACK
+        var settings = await http2.ReadFrameAsync();
+        Assert.Equal(RawHttp2Frame.Settings, settings.Type);
+        Assert.Equal(0, settings.Flags & RawHttp2Frame.Ack); // the server's own SETTINGS, not an ACK
 
         // HEADERS (END_STREAM | END_HEADERS). The client lies about the scheme; the connection is cleartext, so the
         // app must see "http".
-        await Http2FrameIo.SendFrameAsync(socket, type: 0x1, flags: 0x5, streamId: 1, payload: headerBlock);
+        await http2.SendFrameAsync(RawHttp2Frame.Headers, RawHttp2Frame.EndHeaders | RawHttp2Frame.EndStream, 1, headerBlock);
 
-        var body = await Http2FrameIo.ReadResponseBodyAsync(socket, streamId: 1);
-        Assert.StartsWith("HTTP/2 http False ", body, StringComparison.Ordinal);
+        var response = await http2.ReadResponseAsync(1);
+        Assert.Equal(200, response.Status);
+        Assert.StartsWith("HTTP/2 http False ", response.BodyText, StringComparison.Ordinal);
     }
 
     [Fact]
