@@ -97,6 +97,11 @@ public static class PlexusApplication
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Yarp"] = "Warning",
 
+        // YARP logs every failed forward as a Warning with the whole stack trace: a down backend under load flooded the
+        // log with ~20 lines per request. PlexusUpstreamErrorMiddleware logs those failures instead, one line per
+        // failure class and cluster, throttled, with counts; this category has nothing of Error level to say.
+        ["Logging:LogLevel:Yarp.ReverseProxy.Forwarder.HttpForwarder"] = "Error",
+
         // ASP.NET Core starts an Activity for every request while this category logs at all, only to give log scopes a
         // trace id; its only own messages are per-request Information/Debug lines. With it off, requests create no
         // Activity unless tracing is exported (then the OpenTelemetry listener makes ASP.NET Core create them).
