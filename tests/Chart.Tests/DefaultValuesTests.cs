@@ -145,6 +145,9 @@ public class DefaultValuesTests
             "--publish-service=plexus-system/plexus-ingress",
             "--drain-delay=10s",
             "--shutdown-timeout=20s",
+            "--backend-connect-timeout=5s",
+            "--backend-read-timeout=60s",
+            "--backend-idle-timeout=90s",
         ], PodSpecs.Args(manifest));
     }
 

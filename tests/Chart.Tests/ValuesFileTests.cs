@@ -120,6 +120,9 @@ public class ValuesFileTests
             "--metrics-per-host",
             "--drain-delay=30s",
             "--shutdown-timeout=60s",
+            "--backend-connect-timeout=2s",
+            "--backend-read-timeout=5m",
+            "--backend-idle-timeout=30s",
             "--allow-external-name",
             "--watch-namespace=team-a",
         ], PodSpecs.Args(manifest));

@@ -118,6 +118,9 @@ cuts streams the controller promised to finish.
 {{- end }}
 - --drain-delay={{ .Values.controller.drainDelaySeconds }}s
 - --shutdown-timeout={{ .Values.controller.shutdownTimeoutSeconds }}s
+- --backend-connect-timeout={{ .Values.controller.backend.connectTimeout }}
+- --backend-read-timeout={{ .Values.controller.backend.readTimeout }}
+- --backend-idle-timeout={{ .Values.controller.backend.idleTimeout }}
 {{- range $key, $value := .Values.extraArgs }}
 {{- if eq (toString $value) "true" }}
 - --{{ $key }}

@@ -47,7 +47,8 @@ public static class PlexusApplication
         builder.Services.AddSingleton<PlexusEndpoints>();
         builder.Services.AddResourceStore();
         builder.Services.AddPlexusTelemetry(builder.Configuration, options);
-        builder.Services.AddPlexusProxy();
+        var backendTimeouts = BackendTimeouts(options);
+        builder.Services.AddPlexusProxy(backendTimeouts);
         builder.Services.AddProtocolProbing(builder.Configuration.GetSection(ProbeSchedulerOptions.SectionName));
         builder.Services.AddHostedService<SnapshotPipeline>();
         AddSource(builder.Services, builder.Configuration, options);
@@ -107,6 +108,20 @@ public static class PlexusApplication
         // Activity unless tracing is exported (then the OpenTelemetry listener makes ASP.NET Core create them).
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
     };
+
+    private static Action<PlexusProxyOptions> BackendTimeouts(ControllerOptions options)
+    {
+        var defaults = new PlexusProxyOptions();
+        var connect = DurationSetting.Parse(options.BackendConnectTimeout, "--backend-connect-timeout", defaults.ConnectTimeout, mustBePositive: true);
+        var read = DurationSetting.Parse(options.BackendReadTimeout, "--backend-read-timeout", defaults.DefaultRequestTimeout, mustBePositive: true);
+        var idle = DurationSetting.Parse(options.BackendIdleTimeout, "--backend-idle-timeout", defaults.PooledConnectionIdleTimeout, mustBePositive: true);
+        return proxy =>
+        {
+            proxy.ConnectTimeout = connect;
+            proxy.DefaultRequestTimeout = read;
+            proxy.PooledConnectionIdleTimeout = idle;
+        };
+    }
 
     private static void AddSource(IServiceCollection services, ConfigurationManager configuration, ControllerOptions options)
     {
