@@ -71,6 +71,14 @@ public sealed class ControllerOptions
 
     /// <summary>Concurrent HTTP/2 streams per client connection (null: <see cref="Plexus.Proxy.Listeners.PlexusListenerOptions.DefaultHttp2MaxStreamsPerConnection"/>).</summary>
     public int? Http2MaxConcurrentStreams { get; set; }
+    /// <summary>How long connecting to a backend (TCP and TLS) may take (null: 5s).</summary>
+    public string? BackendConnectTimeout { get; set; }
+
+    /// <summary>How long a backend may stay silent while Plexus waits for its response or the next part of it (null: 60s).</summary>
+    public string? BackendReadTimeout { get; set; }
+
+    /// <summary>How long an idle pooled connection to a backend is kept open (null: 90s).</summary>
+    public string? BackendIdleTimeout { get; set; }
 
     /// <summary>Per-request metrics (requests, durations, upstream failures and connections); off only to measure their cost.</summary>
     public bool RequestMetrics { get; set; } = true;

@@ -35,8 +35,7 @@ internal static class Program
         try
         {
             await using var app = PlexusApplication.Create(commandLine.Settings);
-            await app.RunAsync();
-            return 0;
+            return await PlexusProcess.RunAsync(app);
         }
         catch (StartupException exception)
         {

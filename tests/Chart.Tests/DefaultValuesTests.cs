@@ -151,6 +151,9 @@ public class DefaultValuesTests
             "--request-headers-timeout=10s",
             "--keepalive-timeout=75s",
             "--http2-max-concurrent-streams=100",
+            "--backend-connect-timeout=5s",
+            "--backend-read-timeout=60s",
+            "--backend-idle-timeout=90s",
         ], PodSpecs.Args(manifest));
     }
 

@@ -20,6 +20,7 @@ public class SchemaTests
         { "replicaCont=2", "additional properties 'replicaCont' not allowed" },
         { "service.typ=NodePort", "additional properties 'typ' not allowed" },
         { "controller.defaultTlsSecret=Not_A_Name", "/controller/defaultTlsSecret'" },
+        { "controller.backend.readTimeout=soon", "/controller/backend/readTimeout'" },
     };
 
     public static TheoryData<string[], string> InconsistentValues() => new()

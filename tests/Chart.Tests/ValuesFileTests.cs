@@ -126,6 +126,9 @@ public class ValuesFileTests
             "--request-headers-timeout=10s",
             "--keepalive-timeout=75s",
             "--http2-max-concurrent-streams=100",
+            "--backend-connect-timeout=2s",
+            "--backend-read-timeout=5m",
+            "--backend-idle-timeout=30s",
             "--allow-external-name",
             "--watch-namespace=team-a",
         ], PodSpecs.Args(manifest));

@@ -128,6 +128,9 @@ cuts streams the controller promised to finish.
 - --keepalive-timeout={{ int64 .keepaliveTimeoutSeconds }}s
 - --http2-max-concurrent-streams={{ int64 .http2MaxConcurrentStreams }}
 {{- end }}
+- --backend-connect-timeout={{ .Values.controller.backend.connectTimeout }}
+- --backend-read-timeout={{ .Values.controller.backend.readTimeout }}
+- --backend-idle-timeout={{ .Values.controller.backend.idleTimeout }}
 {{- range $key, $value := .Values.extraArgs }}
 {{- if eq (toString $value) "true" }}
 - --{{ $key }}

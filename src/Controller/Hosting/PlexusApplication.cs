@@ -48,7 +48,8 @@ public static class PlexusApplication
         builder.Services.AddSingleton<PlexusEndpoints>();
         builder.Services.AddResourceStore();
         builder.Services.AddPlexusTelemetry(builder.Configuration, options);
-        builder.Services.AddPlexusProxy();
+        var backendTimeouts = BackendTimeouts(options);
+        builder.Services.AddPlexusProxy(backendTimeouts);
         builder.Services.AddProtocolProbing(builder.Configuration.GetSection(ProbeSchedulerOptions.SectionName));
         builder.Services.AddHostedService<SnapshotPipeline>();
         AddSource(builder.Services, builder.Configuration, options);
@@ -97,11 +98,30 @@ public static class PlexusApplication
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Yarp"] = "Warning",
 
+        // YARP logs every failed forward as a Warning with the whole stack trace: a down backend under load flooded the
+        // log with ~20 lines per request. PlexusUpstreamErrorMiddleware logs those failures instead, one line per
+        // failure class and cluster, throttled, with counts; this category has nothing of Error level to say.
+        ["Logging:LogLevel:Yarp.ReverseProxy.Forwarder.HttpForwarder"] = "Error",
+
         // ASP.NET Core starts an Activity for every request while this category logs at all, only to give log scopes a
         // trace id; its only own messages are per-request Information/Debug lines. With it off, requests create no
         // Activity unless tracing is exported (then the OpenTelemetry listener makes ASP.NET Core create them).
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
     };
+
+    private static Action<PlexusProxyOptions> BackendTimeouts(ControllerOptions options)
+    {
+        var defaults = new PlexusProxyOptions();
+        var connect = DurationFlag.Parse(options.BackendConnectTimeout, "--backend-connect-timeout", defaults.ConnectTimeout, positive: true);
+        var read = DurationFlag.Parse(options.BackendReadTimeout, "--backend-read-timeout", defaults.DefaultRequestTimeout, positive: true);
+        var idle = DurationFlag.Parse(options.BackendIdleTimeout, "--backend-idle-timeout", defaults.PooledConnectionIdleTimeout, positive: true);
+        return proxy =>
+        {
+            proxy.ConnectTimeout = connect;
+            proxy.DefaultRequestTimeout = read;
+            proxy.PooledConnectionIdleTimeout = idle;
+        };
+    }
 
     private static void AddSource(IServiceCollection services, ConfigurationManager configuration, ControllerOptions options)
     {

@@ -31,6 +31,7 @@ public sealed class ManifestFolderSource : BackgroundService
     private readonly IResourceSink _sink;
     private readonly ILogger<ManifestFolderSource> _logger;
     private readonly TimeProvider _time;
+    private readonly ManifestProblems? _problems;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private readonly Channel<bool> _fileEvents = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -43,7 +44,8 @@ public sealed class ManifestFolderSource : BackgroundService
         IOptions<ManifestFolderOptions> options,
         IResourceSink sink,
         ILogger<ManifestFolderSource> logger,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        ManifestProblems? problems = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -56,6 +58,7 @@ public sealed class ManifestFolderSource : BackgroundService
         _sink = sink;
         _logger = logger;
         _time = timeProvider ?? TimeProvider.System;
+        _problems = problems;
     }
 
     /// <summary>The kinds this source replaces on every read (all of them).</summary>
@@ -118,6 +121,7 @@ public sealed class ManifestFolderSource : BackgroundService
             }
 
             _files = next;
+            _problems?.Retain(next.Keys.Select(InFolder));
             if (changed || !_published)
             {
                 Publish();
@@ -151,6 +155,7 @@ public sealed class ManifestFolderSource : BackgroundService
         {
             // Vanished or locked between listing and reading: keep what it had; the next read settles it.
             _logger.LogWarning("Cannot read manifest file {File}: {Problem}", path, ex.Message);
+            _problems?.Report(InFolder(path), [new ManifestProblem(ManifestProblemKind.UnreadableFile, 0, $"cannot be read, keeping what it had before: {ex.Message}")]);
             return previous ?? new ManifestFile([], []);
         }
 
@@ -169,6 +174,7 @@ public sealed class ManifestFolderSource : BackgroundService
             }
 
             _logger.LogInformation("Read {Count} objects from manifest file {File}", documents.Objects.Count, path);
+            _problems?.Report(InFolder(path), documents.Problems);
             return new ManifestFile(hash, documents.Objects);
         }
         catch (Exception ex) when (ex is ManifestParseException or ArgumentException or InvalidOperationException)
@@ -182,10 +188,15 @@ public sealed class ManifestFolderSource : BackgroundService
                 kept.Count,
                 ex.Message);
 
+            var line = (ex as ManifestParseException)?.Line ?? 0;
+            _problems?.Report(InFolder(path), [new ManifestProblem(ManifestProblemKind.InvalidFile, line, $"invalid, keeping the {kept.Count} objects it had before: {ManifestErrorText.ForUser(ex.Message)}")]);
+
             // Remember this content's hash so the same broken content is not re-parsed and re-logged every poll.
             return new ManifestFile(hash, kept);
         }
     }
+
+    private string InFolder(string path) => Path.GetRelativePath(Directory, path);
 
     private void Publish()
     {
