@@ -86,6 +86,7 @@ internal sealed class ResourceWatcher<T> : IResourceWatcher
                 _backoff.Reset();
             }
 
+            outagesEnded = _health.OutagesEnded;
             var result = await WatchAsync(resourceVersion, cancellationToken).ConfigureAwait(false);
 
             // 410: the resourceVersion left the server's history. Silence: the stream or the server's watch is broken,
