@@ -21,6 +21,12 @@ internal static class Program
             return exception.IsHelp ? 0 : 2;
         }
 
+        if (commandLine.Command == CommandLine.Version)
+        {
+            Console.Out.WriteLine(BuildInfo.Current);
+            return 0;
+        }
+
         if (commandLine.Command == CommandLine.Check)
         {
             using var cancellation = new CancellationTokenSource();

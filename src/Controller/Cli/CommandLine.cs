@@ -9,6 +9,9 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
     public const string Serve = "serve";
     public const string Check = "check";
 
+    /// <summary>Prints the version (<c>--version</c>, or <c>version</c>) and exits.</summary>
+    public const string Version = "version";
+
     /// <summary>Configuration section the <c>check</c> flags write to (below <see cref="ControllerOptions.SectionName"/>).</summary>
     public const string CheckSection = "Check";
 
@@ -78,13 +81,20 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ArgumentNullException.ThrowIfNull(args);
         var command = Serve;
         var index = 0;
+        if (args.Count > 0 && args[0] is "--version" or Version)
+        {
+            return args.Count == 1
+                ? new CommandLine(Version, new Dictionary<string, string?>())
+                : throw new CommandLineException($"{args[0]} takes no other arguments");
+        }
+
         if (args.Count > 0 && !args[0].StartsWith('-'))
         {
             command = args[0] switch
             {
                 Serve => Serve,
                 Check => Check,
-                _ => throw new CommandLineException($"unknown command '{args[0]}' (commands: serve, check)"),
+                _ => throw new CommandLineException($"unknown command '{args[0]}' (commands: serve, check, version)"),
             };
             index = 1;
         }
@@ -135,7 +145,8 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
 
     public static string Usage =>
         "usage: Plexus.Controller [serve] [flags]\n"
-        + "       Plexus.Controller check [flags]   (see check --help)\nflags:\n"
+        + "       Plexus.Controller check [flags]   (see check --help)\n"
+        + "       Plexus.Controller --version\nflags:\n"
         + FlagList(ServeFlags);
 
     public static string CheckUsage =>

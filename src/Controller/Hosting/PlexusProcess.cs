@@ -17,6 +17,8 @@ public static partial class PlexusProcess
         ArgumentNullException.ThrowIfNull(app);
         // Not app.RunAsync: it disposes the services, and with them what tells how the services ended.
         await app.StartAsync(cancellationToken);
+        var build = BuildInfo.Current;
+        LogStarted(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PlexusProcess)), build.Version, build.Commit, build.Dotnet);
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCode(app.Services);
     }
@@ -38,6 +40,9 @@ public static partial class PlexusProcess
 
         return exitCode;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Plexus {Version} (commit {Commit}, {Dotnet}) started")]
+    private static partial void LogStarted(ILogger logger, string version, string commit, string dotnet);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Service} failed, so Plexus stopped; exiting with code {ExitCode}")]
     private static partial void LogFatal(ILogger logger, Exception exception, string service, int exitCode);
