@@ -18,8 +18,14 @@ public sealed record BuildInfo(string Version, string Commit, string Dotnet)
     public static BuildInfo From(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
-        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? assembly.GetName().Version?.ToString() ?? "0.0.0";
+        return Parse(assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString() ?? "0.0.0");
+    }
+
+    /// <summary>From an informational version as the SDK writes it: "0.1.0+&lt;commit&gt;".</summary>
+    public static BuildInfo Parse(string informational)
+    {
+        ArgumentNullException.ThrowIfNull(informational);
         var plus = informational.IndexOf('+', StringComparison.Ordinal);
         var version = plus < 0 ? informational : informational[..plus];
         var commit = plus < 0 ? "unknown" : informational[(plus + 1)..];
