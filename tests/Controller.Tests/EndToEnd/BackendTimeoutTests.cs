@@ -37,9 +37,9 @@ public sealed class BackendTimeoutTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--backend-connect-timeout", "0", "--backend-connect-timeout must be a duration")]
-    [InlineData("--backend-read-timeout", "soon", "--backend-read-timeout must be a duration")]
-    [InlineData("--backend-idle-timeout", "25h", "--backend-idle-timeout must be a duration")]
+    [InlineData("--backend-connect-timeout", "0", "--backend-connect-timeout must be a positive duration")]
+    [InlineData("--backend-read-timeout", "soon", "--backend-read-timeout must be a positive duration")]
+    [InlineData("--backend-idle-timeout", "25h", "--backend-idle-timeout must be a positive duration")]
     public void A_bad_timeout_is_a_startup_error_naming_the_flag(string flag, string value, string expected)
     {
         var settings = CommandLine.Parse(["--manifests", _folder, flag, value]).Settings;
