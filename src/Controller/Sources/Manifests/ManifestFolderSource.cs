@@ -209,6 +209,7 @@ public sealed class ManifestFolderSource : BackgroundService
 
     private async Task UpdateAsync(List<string> toRead, List<string> gone, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         var reads = new FileRead[toRead.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, toRead.Count),
@@ -231,11 +232,11 @@ public sealed class ManifestFolderSource : BackgroundService
             _index.PublishAll(_sink);
             _published = true;
             _logger.LogInformation(
-                "Manifest folder {Directory}: {Count} objects from {Files} files ({Parsed} parsed)",
+                "Manifest folder {Directory}: {Count} objects from {Files} files, read in {ElapsedMs:F0} ms",
                 Directory,
                 _index.Count,
                 _files.Count,
-                toRead.Count);
+                _time.GetElapsedTime(started).TotalMilliseconds);
             return;
         }
 
@@ -243,11 +244,12 @@ public sealed class ManifestFolderSource : BackgroundService
         if (filesChanged > 0)
         {
             _logger.LogInformation(
-                "Manifest folder {Directory}: {Changed} files changed, {Upserted} objects added or updated, {Deleted} deleted; {Count} objects from {Files} files",
+                "Manifest folder {Directory}: {Changed} files changed, {Upserted} objects added or updated, {Deleted} deleted in {ElapsedMs:F1} ms; {Count} objects from {Files} files",
                 Directory,
                 filesChanged,
                 upserted,
                 deleted,
+                _time.GetElapsedTime(started).TotalMilliseconds,
                 _index.Count,
                 _files.Count);
         }

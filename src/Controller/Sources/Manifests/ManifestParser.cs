@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using k8s;
 using k8s.Models;
 using Plexus.Controller.Store;
@@ -28,6 +29,16 @@ public static class ManifestParser
         ["v1/Pod"] = typeof(V1Pod),
     };
 
+    // Read through JSON (see YamlToJson). Secrets and Pods keep YamlDotNet's reading: KubernetesClient's YAML and JSON
+    // readers treat byte[] data and quantities differently, and both kinds are few.
+    private static readonly Dictionary<string, Func<string, IKubernetesObject<V1ObjectMeta>?>> JsonReaders = new(StringComparer.Ordinal)
+    {
+        ["networking.k8s.io/v1/Ingress"] = json => KubernetesJson.Deserialize<V1Ingress>(json),
+        ["networking.k8s.io/v1/IngressClass"] = json => KubernetesJson.Deserialize<V1IngressClass>(json),
+        ["v1/Service"] = json => KubernetesJson.Deserialize<V1Service>(json),
+        ["discovery.k8s.io/v1/EndpointSlice"] = json => KubernetesJson.Deserialize<V1EndpointSlice>(json),
+    };
+
     public static ManifestDocuments Parse(string content)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -45,6 +56,70 @@ public static class ManifestParser
 
     private static void ParseDocument(string text, int index, int firstLine, List<IKubernetesObject<V1ObjectMeta>> objects, List<string> ignored)
     {
+        ManifestJsonDocument? json;
+        try
+        {
+            json = YamlToJson.Convert(text);
+        }
+        catch (YamlException ex)
+        {
+            throw Problem(index, firstLine, ex);
+        }
+        catch (NotSupportedException)
+        {
+            // Aliases, merge keys, tags: YamlDotNet's own reading, slower but complete.
+            ParseDocumentWithYamlDotNet(text, index, firstLine, objects, ignored);
+            return;
+        }
+
+        if (json is null)
+        {
+            return; // only comments or an empty document
+        }
+
+        if (string.IsNullOrEmpty(json.ApiVersion) || string.IsNullOrEmpty(json.Kind))
+        {
+            throw new ManifestParseException(Where(index, firstLine) + "apiVersion and kind are required.");
+        }
+
+        var typeKey = $"{json.ApiVersion}/{json.Kind}";
+        if (!SupportedTypes.ContainsKey(typeKey))
+        {
+            ignored.Add($"{json.ApiVersion} {json.Kind} {json.Name ?? "?"} (document {index}, line {firstLine})");
+            return;
+        }
+
+        var obj = JsonReaders.TryGetValue(typeKey, out var read) ? TryReadJson(read, json.Json) : null;
+        obj ??= ReadWithYamlDotNet(text, typeKey, index, firstLine);
+        Normalize(obj, index, firstLine, json.Json);
+        objects.Add(obj);
+    }
+
+    /// <summary>
+    /// The model object from the document's JSON, or null when System.Text.Json refuses it (a value of another type
+    /// than the field's, e.g. an unquoted number in a label): YamlDotNet's reading then decides, leniently, as before.
+    /// </summary>
+    private static IKubernetesObject<V1ObjectMeta>? TryReadJson(Func<string, IKubernetesObject<V1ObjectMeta>?> read, byte[] json)
+    {
+        try
+        {
+            return read(Encoding.UTF8.GetString(json));
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private static IKubernetesObject<V1ObjectMeta> ReadWithYamlDotNet(string text, string typeKey, int index, int firstLine)
+    {
+        var loaded = LoadWithYamlDotNet(text, index, firstLine);
+        return loaded.OfType<IKubernetesObject<V1ObjectMeta>>().FirstOrDefault()
+            ?? throw new ManifestParseException(Where(index, firstLine) + $"cannot read the document as {typeKey}.");
+    }
+
+    private static void ParseDocumentWithYamlDotNet(string text, int index, int firstLine, List<IKubernetesObject<V1ObjectMeta>> objects, List<string> ignored)
+    {
         Dictionary<string, object>? head;
         try
         {
@@ -57,7 +132,7 @@ public static class ManifestParser
 
         if (head is null)
         {
-            return; // only comments or an empty document
+            return;
         }
 
         var apiVersion = head.GetValueOrDefault("apiVersion") as string;
@@ -73,10 +148,19 @@ public static class ManifestParser
             return;
         }
 
-        List<object> loaded;
+        foreach (var obj in LoadWithYamlDotNet(text, index, firstLine).OfType<IKubernetesObject<V1ObjectMeta>>())
+        {
+            // No JSON to derive the version from: the serialized object's.
+            Normalize(obj, index, firstLine, json: null);
+            objects.Add(obj);
+        }
+    }
+
+    private static List<object> LoadWithYamlDotNet(string text, int index, int firstLine)
+    {
         try
         {
-            loaded = KubernetesYaml.LoadAllFromString(text, SupportedTypes);
+            return KubernetesYaml.LoadAllFromString(text, SupportedTypes);
         }
         catch (YamlException ex)
         {
@@ -87,15 +171,9 @@ public static class ManifestParser
             // The model's type converters throw these for values of the wrong shape.
             throw new ManifestParseException(Where(index, firstLine) + ex.Message, ex);
         }
-
-        foreach (var obj in loaded.OfType<IKubernetesObject<V1ObjectMeta>>())
-        {
-            Normalize(obj, index, firstLine);
-            objects.Add(obj);
-        }
     }
 
-    private static void Normalize(IKubernetesObject<V1ObjectMeta> obj, int index, int firstLine)
+    private static void Normalize(IKubernetesObject<V1ObjectMeta> obj, int index, int firstLine, byte[]? json)
     {
         var kind = ResourceKinds.Of(obj);
         var metadata = obj.Metadata ??= new V1ObjectMeta();
@@ -126,9 +204,10 @@ public static class ManifestParser
         }
 
         // A version derived from the content: unchanged documents are no-ops for the store, and a resourceVersion
-        // copied into the file (e.g. from kubectl get -o yaml) cannot hide an edit.
+        // copied into the file (e.g. from kubectl get -o yaml) cannot hide an edit. The document's JSON is that
+        // content without comments and layout.
         metadata.ResourceVersion = null;
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(KubernetesYaml.Serialize(obj)));
+        var hash = SHA256.HashData(json ?? Encoding.UTF8.GetBytes(KubernetesYaml.Serialize(obj)));
         metadata.ResourceVersion = "manifest-" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }
 
