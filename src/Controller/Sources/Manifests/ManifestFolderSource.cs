@@ -40,6 +40,7 @@ public sealed class ManifestFolderSource : BackgroundService
     private bool _published;
     private bool _folderMissing;
     private long _filesParsed;
+    private long _readPasses;
 
     public ManifestFolderSource(
         IOptions<ManifestFolderOptions> options,
@@ -69,6 +70,9 @@ public sealed class ManifestFolderSource : BackgroundService
 
     /// <summary>How many times a file's content was parsed (a re-read of unchanged content parses nothing).</summary>
     public long FilesParsed => Interlocked.Read(ref _filesParsed);
+
+    /// <summary>How many times the source looked at the folder or at files it named (the first read, each event batch, each poll).</summary>
+    public long ReadPasses => Interlocked.Read(ref _readPasses);
 
     /// <summary>Fails the host's start at once, with a clear message, when the folder does not exist.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -231,6 +235,7 @@ public sealed class ManifestFolderSource : BackgroundService
         {
             _index.PublishAll(_sink);
             _published = true;
+            Interlocked.Increment(ref _readPasses);
             _logger.LogInformation(
                 "Manifest folder {Directory}: {Count} objects from {Files} files, read in {ElapsedMs:F0} ms",
                 Directory,
@@ -241,6 +246,7 @@ public sealed class ManifestFolderSource : BackgroundService
         }
 
         var (upserted, deleted) = _index.PublishChanges(_sink);
+        Interlocked.Increment(ref _readPasses);
         if (filesChanged > 0)
         {
             _logger.LogInformation(

@@ -127,7 +127,8 @@ internal sealed class ManifestObjectIndex
                 continue;
             }
 
-            if (!ReferenceEquals(winner, definitions.Published))
+            // Same content from another file (a renamed file, a duplicate taking over) is no change either.
+            if (!ReferenceEquals(winner, definitions.Published) && (definitions.Published is null || !SameContent(winner, definitions.Published)))
             {
                 sink.Upsert(winner);
                 definitions.Published = winner;

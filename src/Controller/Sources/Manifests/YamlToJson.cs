@@ -52,7 +52,7 @@ internal static class YamlToJson
 
     private static void WriteNode(IParser parser, Utf8JsonWriter writer, Head head, int depth, string? parentKey)
     {
-        var node = parser.Consume<NodeEvent>();
+        var node = parser.Consume<ParsingEvent>() as NodeEvent ?? throw new NotSupportedException("aliases");
         if (!node.Tag.IsEmpty)
         {
             throw new NotSupportedException("explicit tags");
@@ -94,7 +94,7 @@ internal static class YamlToJson
                 writer.WriteEndArray();
                 break;
             default:
-                throw new NotSupportedException("aliases");
+                throw new NotSupportedException(node.GetType().Name);
         }
     }
 
