@@ -13,12 +13,15 @@ internal sealed class ManifestFolderEvents
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
+    private readonly TimeProvider _time;
     private HashSet<string> _paths = new(StringComparer.Ordinal);
     private bool _rescan;
-    private long _count;
+    private long _lastTimestamp;
 
-    /// <summary>How many reports arrived so far; the debounce waits until this stops moving.</summary>
-    public long Count => Interlocked.Read(ref _count);
+    public ManifestFolderEvents(TimeProvider time) => _time = time;
+
+    /// <summary>How long ago the last report arrived (by the time provider's clock).</summary>
+    public TimeSpan SinceLast => _time.GetElapsedTime(Interlocked.Read(ref _lastTimestamp));
 
     public void Add(string path)
     {
@@ -61,7 +64,7 @@ internal sealed class ManifestFolderEvents
 
     private void Signal()
     {
-        Interlocked.Increment(ref _count);
+        Interlocked.Exchange(ref _lastTimestamp, _time.GetTimestamp());
         _signal.Writer.TryWrite(true);
     }
 }

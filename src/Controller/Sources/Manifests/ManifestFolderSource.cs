@@ -33,7 +33,7 @@ public sealed class ManifestFolderSource : BackgroundService
     private readonly ILogger<ManifestFolderSource> _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
-    private readonly ManifestFolderEvents _events = new();
+    private readonly ManifestFolderEvents _events;
     private readonly Dictionary<string, ManifestFileState> _files = new(StringComparer.Ordinal);
     private readonly ManifestObjectIndex _index;
 
@@ -59,6 +59,7 @@ public sealed class ManifestFolderSource : BackgroundService
         _sink = sink;
         _logger = logger;
         _time = timeProvider ?? TimeProvider.System;
+        _events = new ManifestFolderEvents(_time);
         _index = new ManifestObjectIndex(logger);
     }
 
@@ -391,15 +392,14 @@ public sealed class ManifestFolderSource : BackgroundService
 
     private async Task DebounceAsync(CancellationToken cancellationToken)
     {
-        // Wait until events stop for the debounce window (bounded, so a file written continuously is still read).
-        for (var i = 0; i < 20; i++)
+        // Until no event came for the debounce window, counted from the last event (an editor's write, then its
+        // rename, is one change); bounded, so a file written continuously is still read.
+        var waited = TimeSpan.Zero;
+        var bound = _options.Debounce * 20;
+        while (_options.Debounce - _events.SinceLast is var remaining && remaining > TimeSpan.Zero && waited < bound)
         {
-            var seen = _events.Count;
-            await Task.Delay(_options.Debounce, _time, cancellationToken);
-            if (_events.Count == seen)
-            {
-                return;
-            }
+            await Task.Delay(remaining, _time, cancellationToken);
+            waited += remaining;
         }
     }
 
