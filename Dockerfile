@@ -1,9 +1,12 @@
 # Plexus ingress controller image.
-# No container engine runs on our build machines: this file is kept simple and conventional and is reviewed by eye.
-#   docker build -t ghcr.io/plexus-dev/plexus-ingress:0.1.0 .
+#   docker build -t plexus-ingress:0.1.0 .          (or podman build)
+# The base images are build arguments: deploy/image/build.sh builds this same file on machines that reach no
+# registry, with stand-in images made locally, and tests/Image.Tests runs the result.
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0-noble
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 
 # --- build: restore in its own layer (only project and props files), then publish Release ---
-FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 
 # Restore depends only on these files, so source edits reuse the restored layer.
@@ -19,7 +22,7 @@ RUN dotnet publish src/Controller/Plexus.Controller.csproj \
 # --- runtime: ASP.NET on Ubuntu chiseled (distroless: no shell, no package manager) ---
 # InvariantGlobalization is on and the controller works in UTC, so the plain chiseled flavour (no ICU, no tzdata)
 # is enough; switch to 10.0-noble-chiseled-extra if that ever changes.
-FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
+FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 

@@ -7,8 +7,9 @@
 #   yarp     Kestrel + YARP's IHttpForwarder, nothing else
 #   routes   Kestrel + YARP's whole proxy (MapReverseProxy, a route per host, Plexus' transforms), no Plexus code
 #   Plexus   the published controller in local mode (bench/manifests/bench.yaml)
-# Same runtime settings for all: the projects' GC and JIT settings, and the environment defaults Plexus sets for itself
-# (src/Controller/Hosting/RuntimeEnvironmentDefaults.cs: inline socket completions, 512 pooled arrays per size).
+# Same runtime settings for all: the projects' GC and JIT settings, 512 pooled arrays per size (the default Plexus sets
+# for itself, src/Controller/Hosting/RuntimeEnvironmentDefaults.cs) and inline socket completions (an operator's opt-in
+# since it stopped being a default; set here so the figures compare with the runs in the README).
 #
 # usage: bench/floor.sh [--seconds N] [--out FILE]
 # Needs nginx, wrk, h2load (Debian: nginx-light wrk nghttp2-client); installs them when missing.

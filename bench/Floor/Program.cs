@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Plexus.Proxy.Forwarding;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Plexus.Bench.Floor;
@@ -40,7 +41,7 @@ internal static class Program
         builder.Services.AddHttpForwarder();
         if (mode == "routes")
         {
-            builder.Services.AddReverseProxy().LoadFromMemory(YarpRoutes.Routes, YarpRoutes.Clusters);
+            builder.Services.AddReverseProxy().AddPlexusTransforms().LoadFromMemory(YarpRoutes.Routes, YarpRoutes.Clusters);
         }
 
         var app = builder.Build();

@@ -54,6 +54,32 @@ public sealed class ControllerOptions
     /// <summary>Seconds in-flight requests and streams get to complete after the drain delay (null: 30).</summary>
     public string? ShutdownTimeout { get; set; }
 
+    /// <summary>Bytes of all request headers together (null: <see cref="Plexus.Proxy.Listeners.PlexusListenerOptions.DefaultMaxRequestHeadersTotalSize"/>).</summary>
+    public int? MaxRequestHeaderBytes { get; set; }
+
+    /// <summary>Request header fields per request (null: <see cref="Plexus.Proxy.Listeners.PlexusListenerOptions.DefaultMaxRequestHeaderCount"/>).</summary>
+    public int? MaxRequestHeaders { get; set; }
+
+    /// <summary>Bytes of the HTTP/1.1 request line (null: <see cref="Plexus.Proxy.Listeners.PlexusListenerOptions.DefaultMaxRequestLineSize"/>).</summary>
+    public int? MaxRequestLineBytes { get; set; }
+
+    /// <summary>Time a client gets to send a request's headers (null: 10 s). Parsed on start, like <see cref="DrainDelay"/>.</summary>
+    public string? RequestHeadersTimeout { get; set; }
+
+    /// <summary>Time an idle client connection stays open (null: 75 s).</summary>
+    public string? KeepaliveTimeout { get; set; }
+
+    /// <summary>Concurrent HTTP/2 streams per client connection (null: <see cref="Plexus.Proxy.Listeners.PlexusListenerOptions.DefaultHttp2MaxStreamsPerConnection"/>).</summary>
+    public int? Http2MaxConcurrentStreams { get; set; }
+    /// <summary>How long connecting to a backend (TCP and TLS) may take (null: 5s).</summary>
+    public string? BackendConnectTimeout { get; set; }
+
+    /// <summary>How long a backend may stay silent while Plexus waits for its response or the next part of it (null: 60s).</summary>
+    public string? BackendReadTimeout { get; set; }
+
+    /// <summary>How long an idle pooled connection to a backend is kept open (null: 90s).</summary>
+    public string? BackendIdleTimeout { get; set; }
+
     /// <summary>Per-request metrics (requests, durations, upstream failures and connections); off only to measure their cost.</summary>
     public bool RequestMetrics { get; set; } = true;
 

@@ -21,6 +21,12 @@ internal static class Program
             return exception.IsHelp ? 0 : 2;
         }
 
+        if (commandLine.Command == CommandLine.Version)
+        {
+            Console.Out.WriteLine(BuildInfo.Current);
+            return 0;
+        }
+
         if (commandLine.Command == CommandLine.Check)
         {
             using var cancellation = new CancellationTokenSource();
@@ -35,8 +41,7 @@ internal static class Program
         try
         {
             await using var app = PlexusApplication.Create(commandLine.Settings);
-            await app.RunAsync();
-            return 0;
+            return await PlexusProcess.RunAsync(app);
         }
         catch (StartupException exception)
         {

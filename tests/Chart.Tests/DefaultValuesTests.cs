@@ -52,7 +52,7 @@ public class DefaultValuesTests
         var deployment = manifest.Single<V1Deployment>("Deployment", FullName);
 
         Assert.Equal(2, deployment.Spec.Replicas);
-        Assert.Equal("ghcr.io/plexus-dev/plexus-ingress:0.1.0", PodSpecs.Controller(manifest).Image);
+        Assert.Equal(Helm.ImageRepository + ":0.1.0", PodSpecs.Controller(manifest).Image);
         Assert.Equal(FullName, deployment.Spec.Template.Spec.ServiceAccountName);
     }
 
@@ -63,7 +63,7 @@ public class DefaultValuesTests
 
         var manifest = await Helm.RenderAsync("--set", "image.tag=9.9.9", "--set", "image.digest=" + Digest);
 
-        Assert.Equal("ghcr.io/plexus-dev/plexus-ingress@" + Digest, PodSpecs.Controller(manifest).Image);
+        Assert.Equal(Helm.ImageRepository + "@" + Digest, PodSpecs.Controller(manifest).Image);
     }
 
     [Fact]
@@ -145,6 +145,15 @@ public class DefaultValuesTests
             "--publish-service=plexus-system/plexus-ingress",
             "--drain-delay=10s",
             "--shutdown-timeout=20s",
+            "--max-request-header-bytes=16384",
+            "--max-request-headers=100",
+            "--max-request-line-bytes=8192",
+            "--request-headers-timeout=10s",
+            "--keepalive-timeout=75s",
+            "--http2-max-concurrent-streams=100",
+            "--backend-connect-timeout=5s",
+            "--backend-read-timeout=60s",
+            "--backend-idle-timeout=90s",
         ], PodSpecs.Args(manifest));
     }
 

@@ -15,11 +15,27 @@ internal static class Helm
 
     public const string ReleaseNamespace = "plexus-system";
 
+    /// <summary>The image repository of <see cref="InstallValuesFile"/>.</summary>
+    public const string ImageRepository = "plexus-ingress";
+
+    /// <summary>
+    /// install-values.yaml: what an install must set (the chart has no default image), as deploy/render.sh sets it.
+    /// Passed first, so values files and --set given after it win.
+    /// </summary>
+    public static string InstallValuesFile { get; } = Path.Combine(AppContext.BaseDirectory, "install-values.yaml");
+
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
-    /// <summary><c>helm template plexus charts/plexus-ingress --namespace plexus-system</c> plus <paramref name="extraArgs"/>.</summary>
+    /// <summary>
+    /// <c>helm template plexus charts/plexus-ingress --namespace plexus-system --values install-values.yaml</c> plus
+    /// <paramref name="extraArgs"/>.
+    /// </summary>
     public static Task<HelmResult> TemplateAsync(params string[] extraArgs) =>
-        RunAsync(["template", ReleaseName, RepositoryPaths.Chart, "--namespace", ReleaseNamespace, .. extraArgs]);
+        TemplateWithoutImageAsync(["--values", InstallValuesFile, .. extraArgs]);
+
+    /// <summary><c>helm template plexus charts/plexus-ingress --namespace plexus-system</c> plus <paramref name="args"/> only.</summary>
+    public static Task<HelmResult> TemplateWithoutImageAsync(IReadOnlyList<string> args) =>
+        RunAsync(["template", ReleaseName, RepositoryPaths.Chart, "--namespace", ReleaseNamespace, .. args]);
 
     /// <summary>Renders and fails the test with helm's message when helm fails.</summary>
     public static async Task<RenderedManifest> RenderAsync(params string[] extraArgs)

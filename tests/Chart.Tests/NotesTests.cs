@@ -16,7 +16,7 @@ public class NotesTests
     public async Task Notes_explain_the_first_route_with_the_protocol_annotation(string[] sets, string expected)
     {
         var result = await Helm.RunAsync(
-            ["install", Helm.ReleaseName, RepositoryPaths.Chart, "--namespace", Helm.ReleaseNamespace, "--dry-run=client", .. sets]);
+            ["install", Helm.ReleaseName, RepositoryPaths.Chart, "--namespace", Helm.ReleaseNamespace, "--dry-run=client", "--values", Helm.InstallValuesFile, .. sets]);
 
         Assert.True(result.ExitCode == 0, result.Describe());
         var notes = result.Output[result.Output.IndexOf("NOTES:", StringComparison.Ordinal)..];

@@ -21,7 +21,7 @@ internal static class RepositoryPaths
         var path = Path.Combine(Root, ".tools", "bin", name);
         return File.Exists(path)
             ? path
-            : throw new InvalidOperationException($"{path} is missing: run .ci/install-tools.sh (installs helm and kubectl into .tools/bin).");
+            : throw new InvalidOperationException($"{path} is missing: run bash test.sh (the README's test command), or .ci/install-tools.sh, which installs helm and kubectl into .tools/bin.");
     }
 
     private static string FindRoot()

@@ -13,10 +13,14 @@ public class SchemaTests
         { "service.externalTrafficPolicy=Global", "/service/externalTrafficPolicy'" },
         { "service.ports.http=70000", "/service/ports/http'" },
         { "controller.drainDelaySeconds=-1", "/controller/drainDelaySeconds'" },
+        { "controller.limits.maxRequestHeaders=0", "/controller/limits/maxRequestHeaders': minimum: got 0, want 1" },
+        { "controller.limits.http2MaxConcurrentStreams=many", "/controller/limits/http2MaxConcurrentStreams': got string, want integer" },
+        { "controller.limits.keepaliveTimeout=75", "additional properties 'keepaliveTimeout' not allowed" },
         { "metrics.serviceMonitor.enabled=yes", "/metrics/serviceMonitor/enabled': got string, want boolean" },
         { "replicaCont=2", "additional properties 'replicaCont' not allowed" },
         { "service.typ=NodePort", "additional properties 'typ' not allowed" },
         { "controller.defaultTlsSecret=Not_A_Name", "/controller/defaultTlsSecret'" },
+        { "controller.backend.readTimeout=soon", "/controller/backend/readTimeout'" },
     };
 
     public static TheoryData<string[], string> InconsistentValues() => new()

@@ -18,6 +18,12 @@ public enum Misbehavior
 
     /// <summary>Reads the request head, sends half a response head, then closes the connection.</summary>
     CloseMidResponse,
+
+    /// <summary>
+    /// Answers every request head with "200 ok" (Content-Length: 2) followed, in the same write, by a second complete
+    /// response nobody asked for (<see cref="MisbehavingServer.SmuggledBody"/>), and keeps the connection open.
+    /// </summary>
+    BytesAfterBody,
 }
 
 /// <summary>A raw TCP server on 127.0.0.1 (ephemeral port) that misbehaves in one chosen way.</summary>
@@ -25,6 +31,12 @@ public sealed class MisbehavingServer : IAsyncDisposable
 {
     private static readonly byte[] BadRequest = Encoding.ASCII.GetBytes(
         "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request");
+
+    /// <summary>The body of the unrequested response <see cref="Misbehavior.BytesAfterBody"/> sends.</summary>
+    public const string SmuggledBody = "smuggled";
+
+    private static readonly byte[] ResponseWithTrailingBytes = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n" + SmuggledBody);
 
     private static readonly byte[] HalfResponse = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Len");
 
@@ -105,9 +117,16 @@ public sealed class MisbehavingServer : IAsyncDisposable
                     socket.Shutdown(SocketShutdown.Send);
                     return;
                 case Misbehavior.CloseMidResponse:
-                    await ReadRequestHeadAsync(socket, buffer);
+                    await ReadUntilHeadEndAsync(socket, buffer);
                     await socket.SendAsync(HalfResponse, SocketFlags.None, _stop.Token);
                     socket.Shutdown(SocketShutdown.Send);
+                    return;
+                case Misbehavior.BytesAfterBody:
+                    while (await ReadOneRequestHeadAsync(socket, buffer))
+                    {
+                        await socket.SendAsync(ResponseWithTrailingBytes, SocketFlags.None, _stop.Token);
+                    }
+
                     return;
             }
         }
@@ -117,7 +136,9 @@ public sealed class MisbehavingServer : IAsyncDisposable
         }
     }
 
-    private async Task ReadRequestHeadAsync(Socket socket, byte[] buffer)
+    // Reads whole chunks until one holds a blank line: whatever else arrived (an h2c preface's tail) is consumed too,
+    // so closing afterwards sends a FIN, not the RST that unread data would cause.
+    private async Task ReadUntilHeadEndAsync(Socket socket, byte[] buffer)
     {
         var head = new StringBuilder();
         int read;
@@ -129,6 +150,23 @@ public sealed class MisbehavingServer : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <returns>False when the connection closed before a whole head arrived.</returns>
+    /// <remarks>Only for bodiless requests: it reads until the blank line, byte by byte, so nothing of a following request is consumed.</remarks>
+    private async Task<bool> ReadOneRequestHeadAsync(Socket socket, byte[] buffer)
+    {
+        var head = new StringBuilder();
+        while (await socket.ReceiveAsync(buffer.AsMemory(0, 1), SocketFlags.None, _stop.Token) > 0)
+        {
+            head.Append((char)buffer[0]);
+            if (head.Length >= 4 && head[^1] == '\n' && head[^2] == '\r' && head[^3] == '\n' && head[^4] == '\r')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 

@@ -25,6 +25,9 @@ public sealed class SeenRequest
 
     public string? TraceParent { get; init; }
 
+    /// <summary>Every request header as the backend's Kestrel saw it (names case-insensitive, HTTP/2 pseudo-headers excluded).</summary>
+    public IReadOnlyDictionary<string, string[]> Headers { get; init; } = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Kestrel's connection id: equal ids mean the same backend connection.</summary>
     public required string ConnectionId { get; init; }
 

@@ -32,8 +32,9 @@ public sealed class TestBackendOptions
 /// <item><c>/upload</c> (POST/PUT): reads the body as it arrives, counting bytes (see <see cref="SeenRequest.BodyLength"/>), answers the count.</item>
 /// <item><c>/slow/{gate}</c>: waits for the gate (or records the abort), then answers "released".</item>
 /// <item><c>/ws</c>: WebSocket echo.</item>
+/// <item><c>/status/{code}/{anything}</c>, any method (a WebSocket upgrade included): answers that status, no body.</item>
 /// <item>gRPC <c>plexus.testing.Echo</c> (Say, Stream).</item>
-/// <item>anything else: 200 with "{protocol} {method} {path}" and <c>X-Backend-Protocol</c>.</item>
+/// <item>anything else: reads (and counts) the body, then 200 with "{protocol} {method} {path}" and <c>X-Backend-Protocol</c>.</item>
 /// </list>
 /// </summary>
 public sealed class TestBackend : IAsyncDisposable
@@ -140,6 +141,7 @@ public sealed class TestBackend : IAsyncDisposable
                 XForwardedProto = Header(context, "X-Forwarded-Proto"),
                 XForwardedHost = Header(context, "X-Forwarded-Host"),
                 TraceParent = Header(context, "traceparent"),
+                Headers = AllHeaders(context),
                 ConnectionId = context.Connection.Id,
                 RemotePort = context.Connection.RemotePort,
             };
@@ -154,8 +156,10 @@ public sealed class TestBackend : IAsyncDisposable
         app.MapGet("/slow/{gate}", async (HttpContext context, string gate) =>
             await gates.PassAsync(gate, context.RequestAborted) ? Results.Text("released") : Results.Empty);
         app.Map("/ws", WebSocketEchoAsync);
-        app.MapFallback((HttpContext context) =>
+        app.Map("/status/{code:int}/{**rest}", (int code) => Results.StatusCode(code));
+        app.MapFallback(async (HttpContext context) =>
         {
+            await CountBodyAsync(context);
             context.Response.Headers["X-Backend-Protocol"] = context.Request.Protocol;
             return Results.Text($"{context.Request.Protocol} {context.Request.Method} {context.Request.Path}");
         });
@@ -174,6 +178,31 @@ public sealed class TestBackend : IAsyncDisposable
 
     private static string? Header(HttpContext context, string name) =>
         context.Request.Headers.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    private static Dictionary<string, string[]> AllHeaders(HttpContext context)
+    {
+        var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            if (!name.StartsWith(':'))
+            {
+                headers[name] = [.. values.Select(v => v ?? string.Empty)];
+            }
+        }
+
+        return headers;
+    }
+
+    private static async Task CountBodyAsync(HttpContext context)
+    {
+        var seen = (SeenRequest)context.Items[typeof(SeenRequest)]!;
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            seen.AddBody(read);
+        }
+    }
 
     private static async Task DownloadAsync(HttpContext context, long bytes, string? hold, TestGates gates)
     {

@@ -20,6 +20,21 @@ public static class TestCertificates
         return Reload(certificate);
     }
 
+    /// <summary>An intermediate CA certificate with its private key, signed by <paramref name="issuer"/> (valid as long as the issuer).</summary>
+    public static X509Certificate2 CreateIntermediate(X509Certificate2 issuer, string commonName = "Plexus Test Intermediate CA")
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        using var unsigned = request.Create(issuer, NotBefore, new DateTimeOffset(issuer.NotAfter), Serial());
+        using var withKey = unsigned.CopyWithPrivateKey(key);
+        return Reload(withKey);
+    }
+
     /// <summary>A server certificate signed by <paramref name="issuer"/>, for the given names plus 127.0.0.1 and ::1.</summary>
     public static X509Certificate2 CreateLeaf(X509Certificate2 issuer, params string[] dnsNames)
     {
@@ -27,8 +42,7 @@ public static class TestCertificates
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = LeafRequest(key, dnsNames);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, includeKeyIdentifier: true, includeIssuerAndSerial: false));
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7f;
+        var serial = Serial();
         var notAfter = NotAfter < issuer.NotAfter ? NotAfter : new DateTimeOffset(issuer.NotAfter);
         using var unsigned = request.Create(issuer, NotBefore, notAfter, serial);
         using var withKey = unsigned.CopyWithPrivateKey(key);
@@ -48,6 +62,22 @@ public static class TestCertificates
     {
         ArgumentNullException.ThrowIfNull(certificate);
         return certificate.ExportCertificatePem();
+    }
+
+    /// <summary>The PEM text of a private key, as a Secret's tls.key holds it.</summary>
+    public static string KeyToPem(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var key = (AsymmetricAlgorithm?)certificate.GetECDsaPrivateKey() ?? certificate.GetRSAPrivateKey()
+            ?? throw new ArgumentException("The certificate has no private key.", nameof(certificate));
+        return key.ExportPkcs8PrivateKeyPem();
+    }
+
+    private static byte[] Serial()
+    {
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        return serial;
     }
 
     private static DateTimeOffset NotBefore => DateTimeOffset.UtcNow.AddMinutes(-5);

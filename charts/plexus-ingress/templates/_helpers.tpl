@@ -54,10 +54,11 @@ app.kubernetes.io/component: controller
 {{- end }}
 
 {{- define "plexus-ingress.image" -}}
+{{- $repository := required "image.repository is required: no Plexus image is published. Build one from the repository's Dockerfile (docker build -t REGISTRY/plexus-ingress:TAG .), push it or load it into your cluster (kind load docker-image ...), then install with --set image.repository=REGISTRY/plexus-ingress --set image.tag=TAG" .Values.image.repository }}
 {{- if .Values.image.digest }}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- printf "%s@%s" $repository .Values.image.digest }}
 {{- else }}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- printf "%s:%s" $repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 {{- end }}
 
@@ -118,6 +119,18 @@ cuts streams the controller promised to finish.
 {{- end }}
 - --drain-delay={{ .Values.controller.drainDelaySeconds }}s
 - --shutdown-timeout={{ .Values.controller.shutdownTimeoutSeconds }}s
+{{- /* int64: helm reads values files' numbers as floats and prints 1048576 as 1.048576e+06 */}}
+{{- with .Values.controller.limits }}
+- --max-request-header-bytes={{ int64 .maxRequestHeaderBytes }}
+- --max-request-headers={{ int64 .maxRequestHeaders }}
+- --max-request-line-bytes={{ int64 .maxRequestLineBytes }}
+- --request-headers-timeout={{ int64 .requestHeadersTimeoutSeconds }}s
+- --keepalive-timeout={{ int64 .keepaliveTimeoutSeconds }}s
+- --http2-max-concurrent-streams={{ int64 .http2MaxConcurrentStreams }}
+{{- end }}
+- --backend-connect-timeout={{ .Values.controller.backend.connectTimeout }}
+- --backend-read-timeout={{ .Values.controller.backend.readTimeout }}
+- --backend-idle-timeout={{ .Values.controller.backend.idleTimeout }}
 {{- range $key, $value := .Values.extraArgs }}
 {{- if eq (toString $value) "true" }}
 - --{{ $key }}

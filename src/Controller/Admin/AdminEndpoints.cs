@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Plexus.Controller.Runtime;
+using Plexus.Controller.Sources;
 using Plexus.Proxy;
 using Prometheus;
 
@@ -24,7 +25,8 @@ public static class AdminEndpoints
             ? Results.Text("ready\n")
             : Results.Text(readiness.IsDraining ? "draining\n" : "waiting for the first full sync\n", statusCode: StatusCodes.Status503ServiceUnavailable));
         endpoints.MapMetrics("/metrics", endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>());
-        endpoints.MapGet("/api/snapshot", (ISnapshotApplier proxy) => Results.Json(SnapshotDocument.From(proxy.Current), Json));
+        endpoints.MapGet("/api/snapshot", (ISnapshotApplier proxy, HttpContext context) =>
+            Results.Json(SnapshotDocument.From(proxy.Current, context.RequestServices.SourceDiagnostics()), Json));
         Dashboard.DashboardEndpoints.MapPlexusDashboard(endpoints);
         return endpoints;
     }

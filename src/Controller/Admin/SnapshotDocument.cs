@@ -13,7 +13,9 @@ public sealed record SnapshotDocument(
     ImmutableArray<DiagnosticDocument> Diagnostics,
     string? DefaultCluster)
 {
-    public static SnapshotDocument From(ProxySnapshot snapshot)
+    /// <param name="snapshot">The applied snapshot.</param>
+    /// <param name="sourceDiagnostics">Problems of the sources' input that never became objects (e.g. rejected manifest files), listed first.</param>
+    public static SnapshotDocument From(ProxySnapshot snapshot, IEnumerable<Diagnostic>? sourceDiagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         return new SnapshotDocument(
@@ -21,7 +23,7 @@ public sealed record SnapshotDocument(
             [.. snapshot.Routes.Select(r => new RouteDocument(r.Id, r.Host, r.Path, r.Match.ToString(), r.ClusterId, r.Origin?.Namespace, r.Origin?.Ingress))],
             [.. snapshot.Clusters.Select(ClusterDocument.From)],
             [.. snapshot.Certificates.Select(CertificateDocument.From)],
-            [.. snapshot.Diagnostics.Select(d => new DiagnosticDocument(d.Severity.ToString(), d.Subject.ToString(), d.Reason, d.Message))],
+            [.. (sourceDiagnostics ?? []).Concat(snapshot.Diagnostics).Select(DiagnosticDocument.From)],
             snapshot.DefaultClusterId);
     }
 }
@@ -48,4 +50,11 @@ public sealed record CertificateDocument(ImmutableArray<string> Hosts, string Su
     }
 }
 
-public sealed record DiagnosticDocument(string Severity, string Subject, string Reason, string Message);
+public sealed record DiagnosticDocument(string Severity, string Subject, string Reason, string Message)
+{
+    public static DiagnosticDocument From(Diagnostic diagnostic)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostic);
+        return new(diagnostic.Severity.ToString(), diagnostic.Subject.ToString(), diagnostic.Reason, diagnostic.Message);
+    }
+}

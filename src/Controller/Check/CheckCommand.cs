@@ -76,7 +76,7 @@ public static class CheckCommand
                 verdicts = await runner.ProbeAsync(translation.Snapshot, cancellationToken);
             }
 
-            var report = CheckReportBuilder.Build(translation, input.State, verdicts, input.Source, options);
+            var report = CheckReportBuilder.Build(translation, input.State, verdicts, input.Source, options, input.SourceDiagnostics);
             await stdout.WriteAsync(options.Output == "json" ? CheckJson.Serialize(report) + "\n" : CheckTable.Render(report));
             await stdout.FlushAsync(cancellationToken);
             return report.ExitCode;

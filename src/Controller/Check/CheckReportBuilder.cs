@@ -19,12 +19,14 @@ public static class CheckReportBuilder
     /// <param name="verdicts">Active verdicts by endpoint and declared protocol; null when not probed.</param>
     /// <param name="source">What was read, for the report header.</param>
     /// <param name="options">The check's options (namespace, class).</param>
+    /// <param name="sourceDiagnostics">Problems of the input that never became objects (manifest files' skipped kinds, unknown fields): reported first, never failing.</param>
     public static CheckReport Build(
         TranslationResult translation,
         ResourceState state,
         IReadOnlyDictionary<ProbeKey, ProtocolVerdict>? verdicts,
         string source,
-        CheckOptions options)
+        CheckOptions options,
+        IEnumerable<Diagnostic>? sourceDiagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(translation);
         ArgumentNullException.ThrowIfNull(state);
@@ -83,6 +85,7 @@ public static class CheckReportBuilder
 
         var others = snapshot.Diagnostics.Where(d => !attached.Contains(d)).Select(ToReport).ToImmutableArray();
         var fails = ports.Any(p => p.Status == PortStatus.Fail) || others.Any(d => CheckPolicy.FailingReasons.Contains(d.Reason));
+        others = [.. (sourceDiagnostics ?? []).Select(ToReport), .. others];
         var ordered = ports
             .OrderBy(p => p.Namespace, StringComparer.Ordinal)
             .ThenBy(p => p.Service, StringComparer.Ordinal)

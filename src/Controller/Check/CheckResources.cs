@@ -9,11 +9,16 @@ using Microsoft.Extensions.Options;
 using Plexus.Controller.Sources.Kubernetes;
 using Plexus.Controller.Sources.Manifests;
 using Plexus.Controller.Store;
+using Plexus.Proxy.Model;
 
 namespace Plexus.Controller.Check;
 
 /// <summary>What a check reads, and a line saying where it came from.</summary>
-public sealed record CheckInput(ResourceState State, string Source);
+public sealed record CheckInput(ResourceState State, string Source)
+{
+    /// <summary>Problems of the input that never became objects (skipped kinds, unknown fields of manifest files).</summary>
+    public ImmutableArray<Diagnostic> SourceDiagnostics { get; init; } = [];
+}
 
 /// <summary>
 /// Reads the resources once, through the same code the controller uses: the manifest folder source (one read) or
@@ -57,10 +62,12 @@ public static class CheckResources
     {
         var store = new ResourceStore(Options.Create(new ResourceStoreOptions()));
         var errors = new ErrorCountingLoggerFactory(loggerFactory);
+        var problems = new ManifestProblems();
         using var source = new ManifestFolderSource(
             Options.Create(new ManifestFolderOptions { Directory = options.Manifests!, UseFileSystemWatcher = false }),
             store,
-            errors.CreateLogger<ManifestFolderSource>());
+            errors.CreateLogger<ManifestFolderSource>(),
+            problems: problems);
         try
         {
             await source.ReloadAsync(cancellationToken).ConfigureAwait(false);
@@ -74,10 +81,11 @@ public static class CheckResources
         // not pass on a folder it could only partly read.
         if (errors.Errors > 0)
         {
-            throw new CheckInputException($"the manifest folder '{source.Directory}' could not be read completely (see the errors above)");
+            var invalid = problems.Current.Where(d => d.Reason == ManifestProblems.InvalidReason).Select(d => $"\n  {d.Subject.Name}: {d.Message}");
+            throw new CheckInputException($"the manifest folder '{source.Directory}' could not be read completely (see the errors above):{string.Concat(invalid)}");
         }
 
-        return new CheckInput(InNamespace(store.Current, options.EffectiveNamespace), $"manifests {source.Directory}");
+        return new CheckInput(InNamespace(store.Current, options.EffectiveNamespace), $"manifests {source.Directory}") { SourceDiagnostics = problems.Current };
     }
 
     private static async Task<CheckInput> LoadFromApiAsync(CheckOptions options, CancellationToken cancellationToken)
@@ -110,7 +118,7 @@ public static class CheckResources
                 ListAsync(WatchedResources.IngressClasses(client), store, timeout.Token),
                 ListAsync(WatchedResources.Services(client, ns), store, timeout.Token),
                 ListAsync(WatchedResources.EndpointSlices(client, ns), store, timeout.Token),
-                ListAsync(WatchedResources.TlsSecrets(client, ns), store, timeout.Token),
+                ListAsync(WatchedResources.Secrets(client, ns), store, timeout.Token),
                 ListAsync(WatchedResources.Pods(client, ns), store, timeout.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)

@@ -9,6 +9,9 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
     public const string Serve = "serve";
     public const string Check = "check";
 
+    /// <summary>Prints the version (<c>--version</c>, or <c>version</c>) and exits.</summary>
+    public const string Version = "version";
+
     /// <summary>Configuration section the <c>check</c> flags write to (below <see cref="ControllerOptions.SectionName"/>).</summary>
     public const string CheckSection = "Check";
 
@@ -19,9 +22,11 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         Port,
         Seconds,
         Choice,
+        Count,
     }
 
-    private sealed record Flag(string Key, FlagKind Kind, string Help, string[]? Choices = null, string? Argument = null);
+    // Min and Max bound a Count flag.
+    private sealed record Flag(string Key, FlagKind Kind, string Help, string[]? Choices = null, string? Argument = null, int Min = 0, int Max = 0);
 
     private static readonly FrozenDictionary<string, Flag> ServeFlags = new Dictionary<string, Flag>
     {
@@ -42,8 +47,17 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ["--election-id"] = new("ElectionId", FlagKind.Value, "NAME   name of the leader Lease (default plexus-ingress-leader)"),
         ["--drain-delay"] = new("DrainDelay", FlagKind.Value, "DURATION keep serving after SIGTERM while /readyz is 503 (default 5s)"),
         ["--shutdown-timeout"] = new("ShutdownTimeout", FlagKind.Value, "DURATION in-flight requests may take after the drain delay (default 30s)"),
+        ["--backend-connect-timeout"] = new("BackendConnectTimeout", FlagKind.Value, "DURATION connecting to a backend (TCP and TLS) may take this long (default 5s)"),
+        ["--backend-read-timeout"] = new("BackendReadTimeout", FlagKind.Value, "DURATION a backend may stay silent this long while a response is awaited or read (default 60s)"),
+        ["--backend-idle-timeout"] = new("BackendIdleTimeout", FlagKind.Value, "DURATION idle pooled backend connections are closed after this long (default 90s)"),
         ["--metrics-per-host"] = new("MetricsPerHost", FlagKind.Switch, "     add the route host as a label of request metrics (default false)"),
         ["--access-log"] = new("AccessLog", FlagKind.Switch, "           one JSON line per request on stdout (default false)"),
+        ["--max-request-header-bytes"] = new("MaxRequestHeaderBytes", FlagKind.Count, "N all request headers together; more: 431 (default 16384)", Min: 1024, Max: 1024 * 1024),
+        ["--max-request-headers"] = new("MaxRequestHeaders", FlagKind.Count, "N    request header fields; more: 431 (default 100)", Min: 1, Max: 10_000),
+        ["--max-request-line-bytes"] = new("MaxRequestLineBytes", FlagKind.Count, "N HTTP/1.1 request line; longer: 414 (default 8192)", Min: 256, Max: 1024 * 1024),
+        ["--request-headers-timeout"] = new("RequestHeadersTimeout", FlagKind.Value, "DURATION time to send a request's headers (default 10s)"),
+        ["--keepalive-timeout"] = new("KeepaliveTimeout", FlagKind.Value, "DURATION   an idle client connection is closed after this (default 75s)"),
+        ["--http2-max-concurrent-streams"] = new("Http2MaxConcurrentStreams", FlagKind.Count, "N HTTP/2 streams per client connection; more: REFUSED_STREAM (default 100)", Min: 1, Max: 10_000),
         ["--request-metrics"] = new("RequestMetrics", FlagKind.Switch, "      per-request metrics (default true; false only to measure their cost)"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
@@ -67,13 +81,20 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ArgumentNullException.ThrowIfNull(args);
         var command = Serve;
         var index = 0;
+        if (args.Count > 0 && args[0] is "--version" or Version)
+        {
+            return args.Count == 1
+                ? new CommandLine(Version, new Dictionary<string, string?>())
+                : throw new CommandLineException($"{args[0]} takes no other arguments");
+        }
+
         if (args.Count > 0 && !args[0].StartsWith('-'))
         {
             command = args[0] switch
             {
                 Serve => Serve,
                 Check => Check,
-                _ => throw new CommandLineException($"unknown command '{args[0]}' (commands: serve, check)"),
+                _ => throw new CommandLineException($"unknown command '{args[0]}' (commands: serve, check, version)"),
             };
             index = 1;
         }
@@ -124,7 +145,8 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
 
     public static string Usage =>
         "usage: Plexus.Controller [serve] [flags]\n"
-        + "       Plexus.Controller check [flags]   (see check --help)\nflags:\n"
+        + "       Plexus.Controller check [flags]   (see check --help)\n"
+        + "       Plexus.Controller --version\nflags:\n"
         + FlagList(ServeFlags);
 
     public static string CheckUsage =>
@@ -148,6 +170,8 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
                 throw new CommandLineException($"{name} must be a port number (0-65535), not '{value}'");
             case FlagKind.Seconds when !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 3600:
                 throw new CommandLineException($"{name} must be a number of seconds (1-3600), not '{value}'");
+            case FlagKind.Count when !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < flag.Min || count > flag.Max:
+                throw new CommandLineException($"{name} must be a whole number from {flag.Min} to {flag.Max}, not '{value}'");
             case FlagKind.Choice when !flag.Choices!.Contains(value, StringComparer.Ordinal):
                 throw new CommandLineException($"{name} must be one of {string.Join(", ", flag.Choices!)}, not '{value}'");
         }

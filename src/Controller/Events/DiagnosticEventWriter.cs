@@ -14,10 +14,11 @@ namespace Plexus.Controller.Events;
 
 /// <summary>
 /// Reports the applied snapshot's diagnostics as core/v1 Events (see <see cref="DiagnosticEvents"/>), aggregated like
-/// the Kubernetes event recorder does: one Event object per (object, reason, message), whose <c>count</c> and
-/// <c>lastTimestamp</c> are patched when the diagnostic reappears, or while it persists at most every
-/// <see cref="EventOptions.RepeatInterval"/>. Rebuilds that keep a diagnostic write nothing. Only the leader writes; a
-/// new leader reports what is active once.
+/// client-go's event correlator does: one Event object per (object, reason, type), whose <c>count</c>,
+/// <c>lastTimestamp</c> and <c>message</c> are patched when the diagnostic reappears or its message changes, or while it
+/// persists at most every <see cref="EventOptions.RepeatInterval"/>. Rebuilds that keep a diagnostic as it was write
+/// nothing, and every write on one object passes the <see cref="EventSpamFilter"/>; a write it holds back is made on a
+/// later pass. Only the leader writes; a new leader reports what is active once.
 /// </summary>
 public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedSnapshotObserver
 {
@@ -30,6 +31,8 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
     private readonly ILogger<DiagnosticEventWriter> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<EventKey, Reported> _reported = [];
+    private readonly EventSpamFilter _spam;
+    private readonly HashSet<EventKey> _deferred = [];
     private HashSet<EventKey> _active = [];
     private volatile AppliedSnapshot? _latest;
     private bool _wasLeader;
@@ -45,6 +48,7 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _spam = new EventSpamFilter(_options, time);
         leadership.Changed += (_, _) => Wake();
     }
 
@@ -97,6 +101,7 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
                 // Another replica reports now; when we lead again, what is active then is reported afresh.
                 _active.Clear();
                 _reported.Clear();
+                _deferred.Clear();
             }
 
             _wasLeader = false;
@@ -111,34 +116,49 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
 
         var now = _time.GetUtcNow();
         var desired = DiagnosticEvents.From(applied.Snapshot);
-        foreach (var key in desired)
+        var limited = false;
+        foreach (var wanted in desired)
         {
-            if (!_reported.TryGetValue(key, out var reported))
+            var key = wanted.Key;
+            var known = _reported.TryGetValue(key, out var reported);
+            var write = !known
+                || _deferred.Contains(key)
+                || !_active.Contains(key)
+                || !string.Equals(reported!.Message, wanted.Message, StringComparison.Ordinal)
+                || now - reported.LastSent >= (reported.Name is null ? _options.FailureRetryInterval : _options.RepeatInterval);
+            if (!write)
             {
-                _reported[key] = await CreateAsync(key, applied.State, now, cancellationToken);
                 continue;
             }
 
-            var reappearing = !_active.Contains(key);
-            var due = now - reported.LastSent >= (reported.Name is null ? _options.FailureRetryInterval : _options.RepeatInterval);
-            if (reappearing || due)
+            if (!_spam.TryTake(key.Subject))
             {
-                _reported[key] = reported.Name is null
-                    ? await CreateAsync(key, applied.State, now, cancellationToken)
-                    : await IncrementAsync(key, reported, applied.State, now, cancellationToken);
+                // Held back, not dropped: made on a later pass, once the object has a token again.
+                limited = true;
+                _deferred.Add(key);
+                continue;
             }
+
+            _deferred.Remove(key);
+            _reported[key] = reported is not { Name: not null }
+                ? await CreateAsync(wanted, applied.State, now, cancellationToken)
+                : await IncrementAsync(wanted, reported, applied.State, now, cancellationToken);
         }
 
-        _active = [.. desired];
-        _hasFailures = _reported.Any(r => r.Value.Name is null && _active.Contains(r.Key));
+        _active = [.. desired.Select(d => d.Key)];
+        _deferred.IntersectWith(_active);
+        _hasFailures = limited || _reported.Any(r => r.Value.Name is null && _active.Contains(r.Key));
         foreach (var stale in _reported.Where(r => !_active.Contains(r.Key) && now - r.Value.LastSent > _options.RememberFor).Select(r => r.Key).ToList())
         {
             _reported.Remove(stale);
         }
+
+        _spam.Prune();
     }
 
-    private async Task<Reported> CreateAsync(EventKey key, ResourceState state, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Reported> CreateAsync(DesiredEvent wanted, ResourceState state, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var key = wanted.Key;
         var ns = EventNamespace(key.Subject);
         var name = $"{Truncate(key.Subject.Name, 200)}.{now.ToUnixTimeMilliseconds():x}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var body = new Corev1Event
@@ -155,7 +175,7 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
                 Uid = UidOf(key.Subject, state),
             },
             Reason = key.Reason,
-            Message = Truncate(key.Message, MaxMessageLength),
+            Message = Truncate(wanted.Message, MaxMessageLength),
             Type = key.Type,
             Source = new V1EventSource { Component = EventOptions.SourceComponent, Host = _leadership.Identity },
             ReportingComponent = EventOptions.ReportingController,
@@ -168,30 +188,31 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
         {
             await _client.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken);
             LogReported(key.Type, key.Subject.ToString(), key.Reason, 1);
-            return new Reported(name, ns, 1, now);
+            return new Reported(name, ns, 1, now, wanted.Message);
         }
         catch (Exception exception) when (exception is HttpOperationException or HttpRequestException)
         {
             // Not retried per rebuild: the next attempt comes with a reappearance or after FailureRetryInterval.
             LogFailed(exception, key.Subject.ToString(), key.Reason);
-            return new Reported(null, ns, 0, now);
+            return new Reported(null, ns, 0, now, wanted.Message);
         }
     }
 
-    private async Task<Reported> IncrementAsync(EventKey key, Reported reported, ResourceState state, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Reported> IncrementAsync(DesiredEvent wanted, Reported reported, ResourceState state, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var key = wanted.Key;
         var count = reported.Count + 1;
-        var patch = new Corev1Event { Count = count, LastTimestamp = now.UtcDateTime };
+        var patch = new Corev1Event { Count = count, LastTimestamp = now.UtcDateTime, Message = Truncate(wanted.Message, MaxMessageLength) };
         try
         {
             await _client.CoreV1.PatchNamespacedEventAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), reported.Name, reported.Namespace, cancellationToken: cancellationToken);
             LogReported(key.Type, key.Subject.ToString(), key.Reason, count);
-            return reported with { Count = count, LastSent = now };
+            return reported with { Count = count, LastSent = now, Message = wanted.Message };
         }
         catch (HttpOperationException exception) when (exception.Response.StatusCode == HttpStatusCode.NotFound)
         {
             // The API server expired the Event: start a new one.
-            return await CreateAsync(key, state, now, cancellationToken);
+            return await CreateAsync(wanted, state, now, cancellationToken);
         }
         catch (Exception exception) when (exception is HttpOperationException or HttpRequestException)
         {
@@ -226,6 +247,6 @@ public sealed partial class DiagnosticEventWriter : BackgroundService, IAppliedS
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing an Event on {Subject} ({Reason}) failed")]
     private partial void LogFailed(Exception exception, string subject, string reason);
 
-    /// <summary>The Event object reporting one key (Name null when creating it failed).</summary>
-    private sealed record Reported(string? Name, string Namespace, int Count, DateTimeOffset LastSent);
+    /// <summary>The Event object reporting one key (Name null when creating it failed) and the message last sent.</summary>
+    private sealed record Reported(string? Name, string Namespace, int Count, DateTimeOffset LastSent, string Message);
 }

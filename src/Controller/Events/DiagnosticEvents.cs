@@ -19,12 +19,13 @@ public static class DiagnosticEvents
     /// <summary>
     /// Warning and Error diagnostics, and every protocol verdict, become Events on their subject; a Service's protocol
     /// verdict also becomes an Event on each Ingress with a route to that Service (found through the clusters' origins).
+    /// Diagnostics of one object, reason and type are one Event whose message joins their distinct messages, in order.
     /// </summary>
-    public static ImmutableArray<EventKey> From(ProxySnapshot snapshot)
+    public static ImmutableArray<DesiredEvent> From(ProxySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var events = new List<EventKey>();
-        var seen = new HashSet<EventKey>();
+        var keys = new List<EventKey>();
+        var messages = new Dictionary<EventKey, List<string>>();
         ILookup<(string, string), RouteOrigin>? ingressesByService = null;
         foreach (var diagnostic in snapshot.Diagnostics)
         {
@@ -35,7 +36,7 @@ public static class DiagnosticEvents
             }
 
             var type = diagnostic.Severity == DiagnosticSeverity.Info ? Normal : Warning;
-            Add(new EventKey(diagnostic.Subject, diagnostic.Reason, diagnostic.Message, type));
+            Add(new EventKey(diagnostic.Subject, diagnostic.Reason, type), diagnostic.Message);
             if (!isVerdict || diagnostic.Subject.Kind != "Service" || diagnostic.Subject.Namespace is not { } ns)
             {
                 continue;
@@ -44,21 +45,25 @@ public static class DiagnosticEvents
             ingressesByService ??= IngressesByService(snapshot);
             foreach (var origin in ingressesByService[(ns, diagnostic.Subject.Name)])
             {
-                Add(new EventKey(
-                    new ObjectRef("Ingress", origin.Namespace, origin.Ingress),
-                    diagnostic.Reason,
-                    $"Service {ns}/{diagnostic.Subject.Name}: {diagnostic.Message}",
-                    type));
+                Add(
+                    new EventKey(new ObjectRef("Ingress", origin.Namespace, origin.Ingress), diagnostic.Reason, type),
+                    $"Service {ns}/{diagnostic.Subject.Name}: {diagnostic.Message}");
             }
         }
 
-        return [.. events];
+        return [.. keys.Select(k => new DesiredEvent(k, string.Join("; ", messages[k])))];
 
-        void Add(EventKey key)
+        void Add(EventKey key, string message)
         {
-            if (seen.Add(key))
+            if (!messages.TryGetValue(key, out var list))
             {
-                events.Add(key);
+                keys.Add(key);
+                messages[key] = list = [];
+            }
+
+            if (!list.Contains(message, StringComparer.Ordinal))
+            {
+                list.Add(message);
             }
         }
     }

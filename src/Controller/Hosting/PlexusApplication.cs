@@ -33,6 +33,7 @@ public static class PlexusApplication
         builder.Configuration.AddInMemoryCollection(settings);
         var options = builder.Configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
         Validate(options);
+        var listenerOptions = TrafficListenerOptions.From(options);
 
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.Configure<TranslatorOptions>(translator =>
@@ -47,7 +48,8 @@ public static class PlexusApplication
         builder.Services.AddSingleton<PlexusEndpoints>();
         builder.Services.AddResourceStore();
         builder.Services.AddPlexusTelemetry(builder.Configuration, options);
-        builder.Services.AddPlexusProxy();
+        var backendTimeouts = BackendTimeouts(options);
+        builder.Services.AddPlexusProxy(backendTimeouts);
         builder.Services.AddProtocolProbing(builder.Configuration.GetSection(ProbeSchedulerOptions.SectionName));
         builder.Services.AddHostedService<SnapshotPipeline>();
         AddSource(builder.Services, builder.Configuration, options);
@@ -57,9 +59,8 @@ public static class PlexusApplication
         {
             var services = kestrel.ApplicationServices;
             var bind = options.ResolveBindAddress();
-            var traffic = kestrel.ListenPlexusTraffic(
-                new PlexusListenerOptions { HttpPort = options.HttpPort, HttpsPort = options.HttpsPort, BindAddress = bind },
-                services.GetRequiredService<CertificateTable>());
+            listenerOptions.BindAddress = bind;
+            var traffic = kestrel.ListenPlexusTraffic(listenerOptions, services.GetRequiredService<CertificateTable>());
             ListenOptions? admin = null;
             kestrel.Listen(bind, options.AdminPort, listen =>
             {
@@ -97,11 +98,30 @@ public static class PlexusApplication
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Yarp"] = "Warning",
 
+        // YARP logs every failed forward as a Warning with the whole stack trace: a down backend under load flooded the
+        // log with ~20 lines per request. PlexusUpstreamErrorMiddleware logs those failures instead, one line per
+        // failure class and cluster, throttled, with counts; this category has nothing of Error level to say.
+        ["Logging:LogLevel:Yarp.ReverseProxy.Forwarder.HttpForwarder"] = "Error",
+
         // ASP.NET Core starts an Activity for every request while this category logs at all, only to give log scopes a
         // trace id; its only own messages are per-request Information/Debug lines. With it off, requests create no
         // Activity unless tracing is exported (then the OpenTelemetry listener makes ASP.NET Core create them).
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
     };
+
+    private static Action<PlexusProxyOptions> BackendTimeouts(ControllerOptions options)
+    {
+        var defaults = new PlexusProxyOptions();
+        var connect = DurationFlag.Parse(options.BackendConnectTimeout, "--backend-connect-timeout", defaults.ConnectTimeout, positive: true);
+        var read = DurationFlag.Parse(options.BackendReadTimeout, "--backend-read-timeout", defaults.DefaultRequestTimeout, positive: true);
+        var idle = DurationFlag.Parse(options.BackendIdleTimeout, "--backend-idle-timeout", defaults.PooledConnectionIdleTimeout, positive: true);
+        return proxy =>
+        {
+            proxy.ConnectTimeout = connect;
+            proxy.DefaultRequestTimeout = read;
+            proxy.PooledConnectionIdleTimeout = idle;
+        };
+    }
 
     private static void AddSource(IServiceCollection services, ConfigurationManager configuration, ControllerOptions options)
     {

@@ -8,11 +8,15 @@ namespace Plexus.Controller.Hosting;
 internal static class RuntimeEnvironmentDefaults
 {
     /// <summary>
-    /// Socket completions run on the epoll threads instead of being handed to the thread pool: one thread hop, and on a
-    /// busy core one context switch, less per I/O (about a third more HTTP/1.1 requests per second on the same core).
-    /// The request path is asynchronous end to end; what reads synchronously after a response (KubernetesClient) continues
-    /// on the thread pool (<see cref="Sources.Kubernetes.ThreadPoolContinuationHandler"/>). Kestrel's own
-    /// UnsafePreferInlineScheduling stays off: on top of this it made HTTP/1.1 slower (~11k instead of ~18k req/s).
+    /// .NET's switch that runs socket completions on the epoll threads instead of handing them to the thread pool: one
+    /// thread hop, and on a busy core one context switch, less per I/O (measured at about a third more HTTP/1.1 requests
+    /// per second on the same core, README "Performance"). Not set here, so .NET's default (off) holds: in that mode any
+    /// code that blocks in a continuation of a socket operation stalls every socket served by that epoll thread, and a
+    /// library in the process (KubernetesClient, the OTLP exporter, ...) is not ours to prove free of that. Operators who
+    /// want the throughput set it to "1" (chart value <c>inlineSocketCompletions</c>); the request path is asynchronous end
+    /// to end and KubernetesClient's synchronous body reads continue on the thread pool
+    /// (<see cref="Sources.Kubernetes.ThreadPoolContinuationHandler"/>). Kestrel's own UnsafePreferInlineScheduling stays
+    /// off: on top of this it made HTTP/1.1 slower (~11k instead of ~18k req/s).
     /// </summary>
     public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
@@ -27,7 +31,6 @@ internal static class RuntimeEnvironmentDefaults
 
     private static readonly (string Variable, string Value)[] Defaults =
     [
-        (InlineSocketCompletions, "1"),
         (ArraysPerPoolPartition, "512"),
     ];
 

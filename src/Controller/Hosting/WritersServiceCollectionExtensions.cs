@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plexus.Controller.Events;
 using Plexus.Controller.Leadership;
@@ -17,8 +16,8 @@ public static class WritersServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         var drain = new DrainOptions
         {
-            DrainDelay = Seconds(options.DrainDelay, "--drain-delay", TimeSpan.FromSeconds(5)),
-            ShutdownTimeout = Seconds(options.ShutdownTimeout, "--shutdown-timeout", TimeSpan.FromSeconds(30)),
+            DrainDelay = DurationFlag.Parse(options.DrainDelay, "--drain-delay", TimeSpan.FromSeconds(5)),
+            ShutdownTimeout = DurationFlag.Parse(options.ShutdownTimeout, "--shutdown-timeout", TimeSpan.FromSeconds(30)),
         };
         services.Configure<DrainOptions>(d =>
         {
@@ -101,24 +100,4 @@ public static class WritersServiceCollectionExtensions
         (ISnapshotApplier)(descriptor.ImplementationInstance
             ?? descriptor.ImplementationFactory?.Invoke(services)
             ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
-
-    /// <summary>A duration flag: seconds as a bare number ("10"), or with a unit as Helm charts write them ("10s", "500ms", "2m").</summary>
-    private static TimeSpan Seconds(string? value, string flag, TimeSpan fallback)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        var text = value.Trim();
-        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
-            : text.EndsWith('s') ? (text[..^1], 1.0)
-            : text.EndsWith('m') ? (text[..^1], 60.0)
-            : text.EndsWith('h') ? (text[..^1], 3600.0)
-            : (text, 1.0);
-        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
-            && amount * unit is var seconds && seconds >= 0 && seconds <= 24 * 3600
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new StartupException($"{flag} must be a duration such as 10, 10s, 500ms or 2m (at most 24h), not '{value}'");
-    }
 }

@@ -84,13 +84,11 @@ public sealed partial class SnapshotPipeline(
     {
         var started = Stopwatch.GetTimestamp();
         var version = _version + 1;
-        var kind = _applied is not null && changes.IsEndpointOnly ? "endpoints" : "full";
+        var kind = IncrementalBuild.KindOf(_applied, changes);
         TranslationResult next;
         try
         {
-            next = _applied is not null && changes.IsEndpointOnly
-                ? Translator.UpdateEndpoints(_applied, changes.State, probes.Current, changes.EndpointServices, options.Value, version, changes.EndpointSliceKeys)
-                : InstanceReuse.KeepUnchanged(_applied, Translator.Build(changes.State, probes.Current, options.Value, version, certificates));
+            next = IncrementalBuild.Next(_applied, changes, probes.Current, options.Value, version, certificates);
         }
 #pragma warning disable CA1031 // A translator bug must not stop the control plane; the last good snapshot keeps serving.
         catch (Exception exception)

@@ -20,9 +20,6 @@ public sealed class ResourceStore : IResourceSink
     /// <summary>kubectl's copy of the last applied object; dropped on the way in.</summary>
     public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 
-    /// <summary>The only Secret type the store keeps.</summary>
-    public const string TlsSecretType = "kubernetes.io/tls";
-
     private static readonly Table<V1Ingress> Ingresses = new(ResourceKind.Ingress, s => s.Ingresses, (s, d) => s with { Ingresses = d }, SameVersion);
     private static readonly Table<V1IngressClass> IngressClasses = new(ResourceKind.IngressClass, s => s.IngressClasses, (s, d) => s with { IngressClasses = d }, SameVersion);
     private static readonly Table<V1Service> Services = new(ResourceKind.Service, s => s.Services, (s, d) => s with { Services = d }, SameVersion);
@@ -125,11 +122,12 @@ public sealed class ResourceStore : IResourceSink
                 }
 
                 break;
-            case V1Secret secret when !IsTls(secret):
-                // Not a certificate: never kept. Removing covers an object that was TLS before.
+            case V1Secret secret:
+                // Projected outside the lock: only the certificate entries of a Secret are ever kept.
+                var projected = SecretProjection.Project(secret);
                 lock (_gate)
                 {
-                    RemoveOne(Secrets, key);
+                    SetOne(Secrets, key, projected);
                 }
 
                 break;
@@ -142,7 +140,6 @@ public sealed class ResourceStore : IResourceSink
                         case V1IngressClass o: SetOne(IngressClasses, key, o); break;
                         case V1Service o: SetOne(Services, key, o); break;
                         case V1EndpointSlice o: SetOne(EndpointSlices, key, o); break;
-                        case V1Secret o: SetOne(Secrets, key, o); break;
                     }
                 }
 
@@ -182,7 +179,7 @@ public sealed class ResourceStore : IResourceSink
             case ResourceKind.IngressClass: Replace(IngressClasses, Collect<V1IngressClass>(kind, objects)); break;
             case ResourceKind.Service: Replace(Services, Collect<V1Service>(kind, objects)); break;
             case ResourceKind.EndpointSlice: Replace(EndpointSlices, Collect<V1EndpointSlice>(kind, objects)); break;
-            case ResourceKind.Secret: Replace(Secrets, Collect<V1Secret>(kind, objects).Where(e => IsTls(e.Value)).ToList()); break;
+            case ResourceKind.Secret: Replace(Secrets, Collect<V1Secret>(kind, objects).Select(e => (e.Key, SecretProjection.Project(e.Value))).ToList()); break;
             case ResourceKind.Pod:
                 Replace(Pods, Collect<V1Pod>(kind, objects).Select(e => (e.Key, PodProjection.Project(e.Value))).ToList());
                 break;
@@ -262,8 +259,6 @@ public sealed class ResourceStore : IResourceSink
             metadata.Annotations = annotations.Where(a => a.Key != LastAppliedAnnotation).ToDictionary(StringComparer.Ordinal);
         }
     }
-
-    private static bool IsTls(V1Secret secret) => string.Equals(secret.Type, TlsSecretType, StringComparison.Ordinal);
 
     private static bool SameVersion<T>(T a, T b)
         where T : class, IKubernetesObject<V1ObjectMeta>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Plexus.Proxy.Model;
+using Plexus.Controller.Hosting;
 using Prometheus;
 
 namespace Plexus.Controller.Telemetry;
@@ -55,6 +56,10 @@ public sealed class ControlPlaneMetrics
             "plexus_tls_certificate_expiry_timestamp_seconds",
             "When the certificate served for a host expires (Unix time).",
             ["host"]);
+        var build = BuildInfo.Current;
+        metrics.CreateGauge("plexus_build_info", "Always 1; the labels say which Plexus runs.", ["version", "commit", "dotnet"])
+            .WithLabels(build.Version, build.Commit, build.Dotnet)
+            .Set(1);
     }
 
     /// <summary>A snapshot was built and applied; <paramref name="duration"/> covers both.</summary>

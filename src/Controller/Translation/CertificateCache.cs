@@ -1,10 +1,6 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Plexus.Controller.Translation;
-
-/// <summary>The outcome of parsing one TLS key pair: a certificate with its private key, or why not.</summary>
-public sealed record ParsedCertificate(X509Certificate2? Certificate, string? Error);
 
 /// <summary>
 /// Memoises <see cref="CertificateParser.Parse"/>, a pure function of the PEM bytes, so that a build does not
@@ -83,40 +79,5 @@ public sealed class CertificateCache
         hash.AppendData(certificatePem);
         hash.AppendData(keyPem);
         return Convert.ToHexString(hash.GetHashAndReset());
-    }
-}
-
-/// <summary>Parses a PEM certificate chain and private key (a kubernetes.io/tls Secret's tls.crt and tls.key).</summary>
-public static class CertificateParser
-{
-    /// <summary>
-    /// The first certificate of <paramref name="certificatePem"/> is the leaf and must match the key; the rest of
-    /// the chain is not kept (the snapshot model carries one certificate per host).
-    /// </summary>
-    public static ParsedCertificate Parse(byte[] certificatePem, byte[] keyPem)
-    {
-        ArgumentNullException.ThrowIfNull(certificatePem);
-        ArgumentNullException.ThrowIfNull(keyPem);
-        try
-        {
-            var certificate = X509Certificate2.CreateFromPem(
-                System.Text.Encoding.UTF8.GetString(certificatePem),
-                System.Text.Encoding.UTF8.GetString(keyPem));
-            if (!certificate.HasPrivateKey)
-            {
-                certificate.Dispose();
-                return new ParsedCertificate(null, "tls.key does not hold the certificate's private key");
-            }
-
-            return new ParsedCertificate(certificate, null);
-        }
-        catch (CryptographicException ex)
-        {
-            return new ParsedCertificate(null, $"tls.crt/tls.key cannot be parsed: {ex.Message}");
-        }
-        catch (ArgumentException ex)
-        {
-            return new ParsedCertificate(null, $"tls.crt/tls.key cannot be parsed: {ex.Message}");
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography.X509Certificates;
 using k8s.Models;
 using Plexus.Controller.Store;
 using Plexus.Proxy.Model;
@@ -15,12 +14,13 @@ namespace Plexus.Controller.Translation;
 public sealed class CertificateLoader
 {
     public const string TlsSecretType = "kubernetes.io/tls";
+    public const string OpaqueSecretType = "Opaque";
 
     private readonly IReadOnlyDictionary<ObjectKey, V1Secret> _secrets;
     private readonly CertificateCache? _cache;
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, (ObjectKey Secret, ObjectKey Ingress)> _hostOwners = new(StringComparer.Ordinal);
-    private readonly Dictionary<ObjectKey, (X509Certificate2 Certificate, SortedSet<string> Hosts)> _bySecret = [];
+    private readonly Dictionary<ObjectKey, (ParsedCertificate Certificate, SortedSet<string> Hosts)> _bySecret = [];
 
     public CertificateLoader(IReadOnlyDictionary<ObjectKey, V1Secret> secrets, CertificateCache? cache, DiagnosticBag diagnostics)
     {
@@ -99,7 +99,7 @@ public sealed class CertificateLoader
     /// <summary>One <see cref="HostCertificate"/> per Secret in use, ordered by source.</summary>
     public ImmutableArray<HostCertificate> ToArray() =>
         [.. _bySecret
-            .Select(e => new HostCertificate([.. e.Value.Hosts], e.Value.Certificate, $"secret/{e.Key.Namespace}/{e.Key.Name}"))
+            .Select(e => new HostCertificate([.. e.Value.Hosts], e.Value.Certificate.Certificate!, $"secret/{e.Key.Namespace}/{e.Key.Name}") { Chain = e.Value.Certificate.Chain })
             .OrderBy(c => c.Source, StringComparer.Ordinal)];
 
     /// <summary>
@@ -110,13 +110,13 @@ public sealed class CertificateLoader
     {
         var certificate = Load(Subjects.Secret(secretKey.Namespace, secretKey.Name), secretKey,
             "the self-signed default certificate is served instead (--default-ssl-certificate)");
-        return certificate is null ? null : new HostCertificate([], certificate, $"secret/{secretKey.Namespace}/{secretKey.Name}");
+        return certificate is null ? null : new HostCertificate([], certificate.Certificate!, $"secret/{secretKey.Namespace}/{secretKey.Name}") { Chain = certificate.Chain };
     }
 
-    private X509Certificate2? Load(ObjectKey ingress, ObjectKey secretKey, List<string> hosts) =>
+    private ParsedCertificate? Load(ObjectKey ingress, ObjectKey secretKey, List<string> hosts) =>
         Load(Subjects.Ingress(ingress), secretKey, $"{string.Join(", ", hosts)} use the default certificate");
 
-    private X509Certificate2? Load(ObjectRef subject, ObjectKey secretKey, string consequence)
+    private ParsedCertificate? Load(ObjectRef subject, ObjectKey secretKey, string consequence)
     {
         if (!_secrets.TryGetValue(secretKey, out var secret))
         {
@@ -125,19 +125,25 @@ public sealed class CertificateLoader
             return null;
         }
 
-        if (!string.Equals(secret.Type, TlsSecretType, StringComparison.Ordinal))
+        var crt = SecretProjection.ReadEntry(secret, SecretProjection.CertificateKey);
+        var key = SecretProjection.ReadEntry(secret, SecretProjection.PrivateKeyKey);
+        var isTls = string.Equals(secret.Type, TlsSecretType, StringComparison.Ordinal);
+
+        // Opaque Secrets holding a key pair are accepted, as Contour does: users create them with kubectl create secret generic.
+        if (!isTls && !(string.Equals(secret.Type, OpaqueSecretType, StringComparison.Ordinal) && crt is not null && key is not null))
         {
+            var what = string.Equals(secret.Type, OpaqueSecretType, StringComparison.Ordinal)
+                ? $"has type \"{OpaqueSecretType}\" and no {(crt is null ? SecretProjection.CertificateKey : SecretProjection.PrivateKeyKey)} entry"
+                : $"has type \"{secret.Type}\", not \"{TlsSecretType}\"";
             _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsSecretInvalid,
-                $"Secret {secretKey} has type \"{secret.Type}\", not \"{TlsSecretType}\"; {consequence}. Recreate it with kubectl create secret tls.");
+                $"Secret {secretKey} {what}; {consequence}. Recreate it with kubectl create secret tls.");
             return null;
         }
 
-        var crt = Read(secret, "tls.crt");
-        var key = Read(secret, "tls.key");
         if (crt is null || key is null)
         {
             _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsSecretInvalid,
-                $"Secret {secretKey} lacks {(crt is null ? "tls.crt" : "tls.key")}; {consequence}.");
+                $"Secret {secretKey} lacks {(crt is null ? SecretProjection.CertificateKey : SecretProjection.PrivateKeyKey)}; {consequence}.");
             return null;
         }
 
@@ -146,21 +152,15 @@ public sealed class CertificateLoader
         {
             _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsSecretInvalid,
                 $"Secret {secretKey}: {parsed.Error}; {consequence}. tls.crt must hold PEM certificates, leaf first, and tls.key its PEM private key.");
+            return null;
         }
 
-        return parsed.Certificate;
-    }
-
-    private static byte[]? Read(V1Secret secret, string name)
-    {
-        if (secret.Data is not null && secret.Data.TryGetValue(name, out var bytes) && bytes is { Length: > 0 })
+        if (parsed.ChainProblem is not null)
         {
-            return bytes;
+            _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.TlsChainCorrected,
+                $"Secret {secretKey}: {parsed.ChainProblem}. Put the leaf first, then each issuer, in tls.crt.");
         }
 
-        // Manifest files may use stringData, which the API server would have merged into data.
-        return secret.StringData is not null && secret.StringData.TryGetValue(name, out var text) && !string.IsNullOrEmpty(text)
-            ? System.Text.Encoding.UTF8.GetBytes(text)
-            : null;
+        return parsed;
     }
 }

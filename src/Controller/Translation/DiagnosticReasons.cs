@@ -16,6 +16,7 @@ public static class DiagnosticReasons
     public const string DefaultBackendConflict = nameof(DefaultBackendConflict);
     public const string TlsSecretNotFound = nameof(TlsSecretNotFound);
     public const string TlsSecretInvalid = nameof(TlsSecretInvalid);
+    public const string TlsChainCorrected = nameof(TlsChainCorrected);
     public const string TlsHostConflict = nameof(TlsHostConflict);
     public const string InvalidBackendProtocol = nameof(InvalidBackendProtocol);
     public const string BackendProtocolConflict = nameof(BackendProtocolConflict);

@@ -5,13 +5,18 @@ namespace Plexus.Proxy.Forwarding;
 
 /// <summary>
 /// First step of the YARP pipeline: matches Host + path against the live routing state and points the request at the
-/// matched target (the HTTP client for its settings and its cluster's destinations), or answers 404 (no route) /
-/// 503 (no endpoints) itself.
+/// matched target (the HTTP client for its settings and its cluster's destinations), or answers 405 (CONNECT: Plexus
+/// opens no tunnels), 404 (no route) or 503 (no endpoints) itself.
 /// </summary>
 internal sealed class PlexusRoutingMiddleware(RoutingStateHolder state)
 {
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
+        if (TunnelRequests.IsConnectTunnel(context))
+        {
+            return PlexusErrorResponse.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "method-not-allowed", "Plexus: CONNECT (tunnelling) is not supported\n");
+        }
+
         // One read of the volatile field: this request sees one state from here on.
         var current = state.Current;
         var request = context.Request;

@@ -15,7 +15,7 @@ public static class YarpConfigBuilder
     /// <summary>Id of the YARP cluster the catch-all route points at; it has no destinations and is always reassigned.</summary>
     public const string SentinelClusterId = "plexus-sentinel";
 
-    /// <summary>The one YARP route: every host, every path; Host kept, X-Forwarded-For/-Proto/-Host set.</summary>
+    /// <summary>The one YARP route: every host, every path, with <see cref="WithPlexusTransforms"/>.</summary>
     public static RouteConfig CatchAllRoute { get; } = new RouteConfig
     {
         RouteId = CatchAllRouteId,
@@ -24,9 +24,20 @@ public static class YarpConfigBuilder
         Match = new RouteMatch { Path = "/{**plexus-catch-all}" },
     }.WithPlexusTransforms();
 
-    /// <summary>The request transforms of every proxied request: Host forwarded unchanged, X-Forwarded-For/-Proto/-Host set.</summary>
+    /// <summary>
+    /// The request transforms of every proxied request, in order: headers the client named in Connection and
+    /// Kestrel's X-Content-Length removed (<see cref="HopByHopRequestHeaders"/>); client-sent Forwarded, X-Real-IP,
+    /// X-Forwarded-Prefix and X-Forwarded-Port removed; Host forwarded unchanged; X-Forwarded-For/-Proto/-Host set
+    /// from the client connection (replacing what the client sent). Needs
+    /// <see cref="PlexusReverseProxyBuilderExtensions.AddPlexusTransforms"/>.
+    /// </summary>
     public static RouteConfig WithPlexusTransforms(this RouteConfig route) =>
         route
+            .WithTransform(transform => transform[PlexusTransformFactory.HopByHopKey] = "on")
+            .WithTransformRequestHeaderRemove(Forwarded)
+            .WithTransformRequestHeaderRemove(XRealIp)
+            .WithTransformRequestHeaderRemove(XForwardedPrefix)
+            .WithTransformRequestHeaderRemove(XForwardedPort)
             .WithTransformUseOriginalHostHeader(useOriginal: true)
             .WithTransformXForwarded(
                 xDefault: ForwardedTransformActions.Set,
@@ -34,6 +45,11 @@ public static class YarpConfigBuilder
                 xHost: ForwardedTransformActions.Set,
                 xProto: ForwardedTransformActions.Set,
                 xPrefix: ForwardedTransformActions.Off);
+
+    private const string Forwarded = "Forwarded";
+    private const string XRealIp = "X-Real-IP";
+    private const string XForwardedPrefix = "X-Forwarded-Prefix";
+    private const string XForwardedPort = "X-Forwarded-Port";
 
     /// <summary>The cluster the catch-all route needs to exist.</summary>
     public static ClusterConfig SentinelCluster { get; } = new() { ClusterId = SentinelClusterId };

@@ -35,7 +35,7 @@ public static class PlexusProxyServiceCollectionExtensions
             return services;
         }
 
-        services.AddReverseProxy();
+        services.AddReverseProxy().AddPlexusTransforms();
         services.RemoveAll<IForwarderHttpClientFactory>();
         services.AddSingleton<IForwarderHttpClientFactory, PlexusHttpClientFactory>();
 

@@ -19,6 +19,7 @@ namespace Plexus.Proxy.Listeners;
 public sealed class CertificateTable
 {
     private readonly List<SslApplicationProtocol> _alpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
+    private readonly CipherSuitesPolicy? _cipherSuites = ServerTlsPolicy.CreateCipherSuitesPolicy();
     private readonly CertificateEntry _default;
     private volatile HostIndex _index = HostIndex.Empty;
 
@@ -29,7 +30,7 @@ public sealed class CertificateTable
     public CertificateTable(X509Certificate2 defaultCertificate)
     {
         ArgumentNullException.ThrowIfNull(defaultCertificate);
-        if (CertificateEntry.TryCreate(defaultCertificate, "default", _alpn, out var entry, out var problem))
+        if (CertificateEntry.TryCreate(new HostCertificate([], defaultCertificate, "default"), _alpn, _cipherSuites, out var entry, out var problem))
         {
             _default = entry;
         }
@@ -55,11 +56,11 @@ public sealed class CertificateTable
     public ImmutableArray<string> Update(ImmutableArray<HostCertificate> certificates, HostCertificate? defaultCertificate = null)
     {
         var previous = _index;
-        var index = HostIndex.Build(certificates, previous, _alpn, out var problems);
+        var index = HostIndex.Build(certificates, previous, _alpn, _cipherSuites, out var problems);
         if (defaultCertificate is not null)
         {
             var entry = HostIndex.Reuse(previous, defaultCertificate);
-            if (entry is not null || CertificateEntry.TryCreate(defaultCertificate.Certificate, defaultCertificate.Source, _alpn, out entry, out var problem))
+            if (entry is not null || CertificateEntry.TryCreate(defaultCertificate, _alpn, _cipherSuites, out entry, out var problem))
             {
                 index = index.WithDefault(entry);
             }
@@ -149,6 +150,7 @@ public sealed class CertificateTable
             ImmutableArray<HostCertificate> certificates,
             HostIndex previous,
             List<SslApplicationProtocol> alpn,
+            CipherSuitesPolicy? cipherSuites,
             out ImmutableArray<string> problems)
         {
             problems = [];
@@ -165,7 +167,7 @@ public sealed class CertificateTable
             {
                 ArgumentNullException.ThrowIfNull(hostCertificate);
                 var entry = Reuse(previous, hostCertificate);
-                if (entry is null && !CertificateEntry.TryCreate(hostCertificate.Certificate, hostCertificate.Source, alpn, out entry, out var problem))
+                if (entry is null && !CertificateEntry.TryCreate(hostCertificate, alpn, cipherSuites, out entry, out var problem))
                 {
                     rejected.Add(problem);
                     continue;
@@ -197,7 +199,7 @@ public sealed class CertificateTable
         // Building a certificate context builds its chain; keep the one we have when the same object comes back.
         public static CertificateEntry? Reuse(HostIndex previous, HostCertificate hostCertificate)
         {
-            if (!previous.ByCertificate.TryGetValue(hostCertificate.Certificate, out var entry))
+            if (!previous.ByCertificate.TryGetValue(hostCertificate.Certificate, out var entry) || !entry.SameChain(hostCertificate.Chain))
             {
                 return null;
             }
@@ -208,29 +210,36 @@ public sealed class CertificateTable
 
     private sealed class CertificateEntry
     {
-        private CertificateEntry(X509Certificate2 certificate, string source, SslServerAuthenticationOptions options)
+        private CertificateEntry(X509Certificate2 certificate, ImmutableArray<X509Certificate2> chain, string source, SslServerAuthenticationOptions options)
         {
             Certificate = certificate;
+            Chain = chain;
             Source = source;
             Options = options;
         }
 
         public X509Certificate2 Certificate { get; }
 
+        public ImmutableArray<X509Certificate2> Chain { get; }
+
         public string Source { get; }
 
         public SslServerAuthenticationOptions Options { get; }
 
-        public CertificateEntry WithSource(string source) => new(Certificate, source, Options);
+        public CertificateEntry WithSource(string source) => new(Certificate, Chain, source, Options);
+
+        public bool SameChain(ImmutableArray<X509Certificate2> chain) => HostCertificate.SameItems(chain, Chain, ReferenceEquals);
 
         public static bool TryCreate(
-            X509Certificate2? certificate,
-            string source,
+            HostCertificate hostCertificate,
             List<SslApplicationProtocol> alpn,
+            CipherSuitesPolicy? cipherSuites,
             [NotNullWhen(true)] out CertificateEntry? entry,
             [NotNullWhen(false)] out string? problem)
         {
             entry = null;
+            var source = hostCertificate.Source;
+            var certificate = hostCertificate.Certificate;
             if (certificate is null)
             {
                 problem = $"{source}: no certificate";
@@ -243,11 +252,13 @@ public sealed class CertificateTable
                 return false;
             }
 
+            var chain = hostCertificate.Chain.IsDefault ? [] : hostCertificate.Chain;
             SslStreamCertificateContext context;
             try
             {
-                // offline: never fetch missing intermediates over the network while applying a snapshot.
-                context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
+                // The chain sent is the one the Secret gave (the platform orders it from the leaf and drops what is not
+                // on the leaf's path); offline: never fetch missing intermediates over the network while applying a snapshot.
+                context = SslStreamCertificateContext.Create(certificate, chain.Length == 0 ? null : [.. chain], offline: true);
             }
             catch (CryptographicException ex)
             {
@@ -259,10 +270,12 @@ public sealed class CertificateTable
             {
                 ServerCertificateContext = context,
                 ApplicationProtocols = alpn,
+                EnabledSslProtocols = ServerTlsPolicy.Protocols,
+                CipherSuitesPolicy = cipherSuites,
                 ClientCertificateRequired = false,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             };
-            entry = new CertificateEntry(certificate, source, options);
+            entry = new CertificateEntry(certificate, chain, source, options);
             problem = null;
             return true;
         }

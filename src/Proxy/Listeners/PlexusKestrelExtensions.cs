@@ -16,8 +16,16 @@ public static class PlexusKestrelExtensions
     /// </summary>
     /// <remarks>
     /// Also sets server-wide options: <c>AllowAlternateSchemes</c> (h2c requests carry <c>:scheme http</c> on a
-    /// connection Kestrel treats as TLS), the HTTP/2 limits and the request headers timeout from
-    /// <paramref name="options"/>. Pair with <see cref="CleartextHttp2SchemeApplicationBuilderExtensions.UseCleartextHttp2Scheme"/>
+    /// connection Kestrel treats as TLS) and the client limits from <paramref name="options"/>
+    /// (header size and count, request line, request headers and keep-alive timeouts, HTTP/2 streams). Kestrel's own
+    /// HTTP/2 rapid-reset guard (CVE-2023-44487) then works against these limits: once a connection tracks more than
+    /// max(2 × streams limit, 100) streams whose work has not finished, new streams are refused with
+    /// ENHANCE_YOUR_CALM, and after 5 × 20 such refusals within five seconds (AppContext switch
+    /// <c>Microsoft.AspNetCore.Server.Kestrel.Http2.MaxEnhanceYourCalmCount</c>, default 20) the connection is closed
+    /// with GOAWAY ENHANCE_YOUR_CALM; it is also closed when more streams wait for output than it tracks. A
+    /// CONTINUATION flood ends at the header size limit (a connection error at twice
+    /// <see cref="PlexusListenerOptions.MaxRequestHeadersTotalSize"/>, counted across CONTINUATION frames) or, with
+    /// empty frames, at the request headers timeout. Pair with <see cref="CleartextHttp2SchemeApplicationBuilderExtensions.UseCleartextHttp2Scheme"/>
     /// in the request pipeline.
     /// </remarks>
     /// <returns>Handles that expose the bound end points once the server has started.</returns>
@@ -30,6 +38,10 @@ public static class PlexusKestrelExtensions
 
         kestrel.AllowAlternateSchemes = true;
         kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+        kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
+        kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
+        kestrel.Limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
+        kestrel.Limits.MaxRequestLineSize = options.MaxRequestLineSize;
         kestrel.Limits.Http2.MaxStreamsPerConnection = options.Http2MaxStreamsPerConnection;
         kestrel.Limits.Http2.MaxRequestHeaderFieldSize = options.Http2MaxRequestHeaderFieldSize;
 

@@ -17,7 +17,7 @@ internal static class HeadlessChromium
     {
         if (!File.Exists(Path))
         {
-            Assert.Fail($"{Path} is missing: the dashboard test needs Debian's chromium. Run .ci/install-tools.sh (as root) to install it.");
+            Assert.Fail($"{Path} is missing: the dashboard test needs Debian's chromium. Run bash test.sh (the README's test command) or .ci/install-tools.sh, as root, to install it.");
         }
     }
 

@@ -35,4 +35,33 @@ public sealed class KubernetesReadinessTests
         var response = await plexus.GetAsync("/ready");
         Assert.True(response.IsOk, $"the route is served once ready: {response}");
     }
+
+    [Fact]
+    public async Task Started_without_the_api_it_stays_not_ready_then_serves_soon_after_the_api_comes()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var backend = await TestBackend.StartAsync(TestBackendKind.Http1);
+        api.Create(PlexusClass());
+        api.Create(Service("late"));
+        api.Create(Slice("late", "late-1", backend));
+        api.Create(Ingress("late", ("/late", "late")));
+        using var kubeconfig = new Kubeconfig(api.BaseAddress);
+
+        // No API at start: connections refused, then 503s. Every list's retry waits 5 to 10 minutes.
+        await api.RefuseConnectionsAsync();
+        await using var plexus = await PlexusUnderTest.StartAsync(KubernetesApiOutageTests.Settings(kubeconfig));
+        api.BeginOutage(HttpStatusCode.ServiceUnavailable);
+        await api.AcceptConnectionsAsync();
+        await Poll.UntilAsync(() => api.Requests.Count >= 2, "requests answered 503");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await plexus.AdminStatusAsync("/readyz"));
+        Assert.Equal(HttpStatusCode.OK, await plexus.AdminStatusAsync("/healthz"));
+        Assert.True((await plexus.GetAsync("/late")).IsNoRoute, "nothing is routed before the first sync");
+
+        api.EndOutage();
+
+        await plexus.WaitUntilReadyAsync();
+        var response = await plexus.GetAsync("/late");
+        Assert.True(response.IsOk, $"the route is served once ready: {response}");
+    }
 }

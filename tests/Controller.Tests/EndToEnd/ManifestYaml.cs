@@ -16,7 +16,10 @@ internal static class ManifestYaml
         """;
 
     /// <summary>A Service (port "web" 80, declared <paramref name="protocol"/>) and its EndpointSlice pointing at the backend.</summary>
-    public static string Backend(string service, TestBackend backend, string protocol = "http") => string.Create(CultureInfo.InvariantCulture, $"""
+    public static string Backend(string service, TestBackend backend, string protocol = "http") => Backend(service, backend.Host, backend.Port, protocol);
+
+    /// <summary>A Service (port "web" 80, declared <paramref name="protocol"/>) and its EndpointSlice pointing at <paramref name="host"/>:<paramref name="port"/>.</summary>
+    public static string Backend(string service, string host, int port, string protocol = "http") => string.Create(CultureInfo.InvariantCulture, $"""
         apiVersion: v1
         kind: Service
         metadata:
@@ -36,12 +39,12 @@ internal static class ManifestYaml
             kubernetes.io/service-name: {service}
         addressType: IPv4
         endpoints:
-        - addresses: ["{backend.Host}"]
+        - addresses: ["{host}"]
           conditions:
             ready: true
         ports:
         - name: web
-          port: {backend.Port}
+          port: {port}
           protocol: TCP
         """);
 

@@ -96,6 +96,13 @@ public sealed class PlexusUnderTest : IAsyncDisposable
         return response.StatusCode;
     }
 
+    /// <summary>The JSON an admin endpoint answers (/api/snapshot, /api/dashboard).</summary>
+    public async Task<System.Text.Json.JsonElement> AdminJsonAsync(string path)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(await _admin.GetStringAsync(new Uri(path, UriKind.Relative)));
+        return document.RootElement.Clone();
+    }
+
     public async Task WaitUntilReadyAsync() =>
         await Eventually.UntilAsync(async () => await AdminStatusAsync("/readyz") == HttpStatusCode.OK, because: "Plexus /readyz turns 200");
 

@@ -101,6 +101,64 @@ public sealed class DiagnosticEventTests
         Assert.Equal("Service apps/web: speaks HTTP/1.1 only", events[1].Message);
     }
 
+    [Fact]
+    public async Task A_changed_message_updates_the_same_Event_instead_of_creating_another()
+    {
+        await using var cluster = await PlexusCluster.StartAsync();
+        cluster.Api.Create(K8s.Ingress(Ns, "broken").Rule("broken.test").Path("/", "Prefix", "missing", 80).Build());
+        await cluster.StartPlexusAsync("solo");
+        await Poll.UntilAsync(() => EventsOnBroken(cluster).Count == 1, "an Event on the broken Ingress");
+        var created = Assert.Single(EventsOnBroken(cluster));
+
+        // Same object, same reason, another detail (as a pod IP in a verdict message would be).
+        cluster.Api.Update(K8s.Ingress(Ns, "broken").Rule("broken.test").Path("/", "Prefix", "absent", 80).Build());
+
+        await Poll.UntilAsync(() => EventsOnBroken(cluster) is [{ Count: 2 }], "the change updates the Event");
+        var updated = Assert.Single(EventsOnBroken(cluster));
+        Assert.Equal(created.Metadata.Name, updated.Metadata.Name);
+        Assert.Contains("absent", updated.Message, StringComparison.Ordinal);
+        Assert.Equal(1, cluster.Api.CountRequests(FakeResources.Events, "create"));
+    }
+
+    [Fact]
+    public async Task Writes_beyond_the_spam_burst_are_held_back_and_made_later()
+    {
+        await using var cluster = await PlexusCluster.StartAsync();
+        cluster.Api.Create(K8s.Ingress(Ns, "broken").Rule("broken.test").Path("/", "Prefix", "missing", 80).Build());
+        await cluster.StartPlexusAsync("solo", new Dictionary<string, string?>
+        {
+            ["Events:SpamBurst"] = "1",
+            ["Events:SpamRefillInterval"] = "00:00:01",
+            ["Events:FailureRetryInterval"] = "00:00:00.100",
+        });
+        await Poll.UntilAsync(() => EventsOnBroken(cluster).Count == 1, "an Event on the broken Ingress");
+
+        cluster.Api.Update(K8s.Ingress(Ns, "broken").Rule("broken.test").Path("/", "Prefix", "absent", 80).Build());
+
+        // The one token went to the create: the update waits for the next token instead of being lost.
+        await Poll.UntilAsync(() => EventsOnBroken(cluster) is [{ Count: 2 } e] && e.Message.Contains("absent", StringComparison.Ordinal), "the held-back update is made");
+    }
+
+    [Fact]
+    public void Diagnostics_of_one_object_and_reason_are_one_Event_with_their_messages()
+    {
+        var ingress = new ObjectRef("Ingress", "apps", "a");
+        var snapshot = ProxySnapshot.Empty with
+        {
+            Diagnostics =
+            [
+                new Diagnostic(DiagnosticSeverity.Error, ingress, "ServiceNotFound", "no Service one"),
+                new Diagnostic(DiagnosticSeverity.Error, ingress, "ServiceNotFound", "no Service two"),
+                new Diagnostic(DiagnosticSeverity.Error, ingress, "ServiceNotFound", "no Service one"),
+            ],
+        };
+
+        var single = Assert.Single(DiagnosticEvents.From(snapshot));
+
+        Assert.Equal(new EventKey(ingress, "ServiceNotFound", "Warning"), single.Key);
+        Assert.Equal("no Service one; no Service two", single.Message);
+    }
+
     private static List<Corev1Event> EventsOnBroken(PlexusCluster cluster) =>
         [.. cluster.Api.GetAll<Corev1Event>().Where(e => e.InvolvedObject.Name == "broken" && e.Reason == "ServiceNotFound")];
 

@@ -21,17 +21,19 @@ namespace Plexus.Controller.Tests.FakeApi;
 /// <see cref="KubernetesJson"/>), one global increasing resourceVersion, list (with limit/continue), watch streams
 /// with a bounded history, 410 Gone, bookmarks, timeoutSeconds, and single-object get/create/update/patch/delete
 /// including the status subresource and resourceVersion conflicts (409). Test hooks change objects, drop watches,
-/// compact the history, refuse requests and count what was asked.
+/// compact the history, refuse requests (one by one, or every request during an outage), refuse connections, expire
+/// continue tokens, keep watches open and silent, and count what was asked.
 /// </summary>
 public sealed class FakeKubernetesApi : IAsyncDisposable
 {
     private readonly Lock _lock = new();
-    private readonly WebApplication _app;
+    private WebApplication? _app;
     private readonly int _historyCapacity;
     private readonly Dictionary<(FakeResource Resource, string Namespace, string Name), JsonObject> _objects = [];
     private readonly LinkedList<HistoryEntry> _history = new();
     private readonly List<WatchStream> _watches = [];
-    private readonly Dictionary<(FakeResource Resource, string Verb), Queue<HttpStatusCode>> _refusals = [];
+    private readonly Dictionary<(FakeResource Resource, string Verb), Queue<(HttpStatusCode Status, TimeSpan? RetryAfter)>> _refusals = [];
+    private readonly HashSet<FakeResource> _silenced = [];
     private readonly Dictionary<string, (long ResourceVersion, List<JsonObject> Remaining)> _continuations = [];
     private readonly ConcurrentQueue<FakeApiRequest> _requests = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -39,10 +41,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private long _compactedResourceVersion;
     private int _continuationSeq;
     private Task _bookmarks = Task.CompletedTask;
+    private CancellationTokenSource _connections = new();
+    private (HttpStatusCode Status, TimeSpan? RetryAfter)? _outage;
 
-    private FakeKubernetesApi(WebApplication app, int historyCapacity)
+    private FakeKubernetesApi(int historyCapacity)
     {
-        _app = app;
         _historyCapacity = historyCapacity;
     }
 
@@ -68,14 +71,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <param name="bookmarkInterval">When set, every open watch that allowed bookmarks gets one this often, as the real server sends them periodically.</param>
     public static async Task<FakeKubernetesApi> StartAsync(int historyCapacity = 1000, TimeSpan? bookmarkInterval = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var api = new FakeKubernetesApi(app, historyCapacity);
-        app.Run(api.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var api = new FakeKubernetesApi(historyCapacity);
+        api._app = await api.ListenAsync(0);
+        var address = api._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         api.BaseAddress = new Uri(address);
         if (bookmarkInterval is { } interval)
         {
@@ -83,6 +81,52 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
 
         return api;
+    }
+
+    /// <summary>
+    /// Closes the listening socket, as an API server that is down: new connections are refused, open watches and
+    /// pooled connections are cut. Objects can still be changed through the test hooks meanwhile.
+    /// </summary>
+    public async Task RefuseConnectionsAsync()
+    {
+        var app = _app ?? throw new InvalidOperationException("Connections are refused already.");
+        _app = null;
+        await _connections.CancelAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Listens again on the same port after <see cref="RefuseConnectionsAsync"/>.</summary>
+    public async Task AcceptConnectionsAsync()
+    {
+        if (_app is not null)
+        {
+            throw new InvalidOperationException("Connections are accepted already.");
+        }
+
+        _connections.Dispose();
+        _connections = new CancellationTokenSource();
+        _app = await ListenAsync(BaseAddress.Port);
+    }
+
+    /// <summary>
+    /// Answers every request with this status (and Retry-After, when given) until <see cref="EndOutage"/>, as an API
+    /// server behind a load balancer with no healthy backend, or without its storage. Open watches are not touched.
+    /// </summary>
+    public void BeginOutage(HttpStatusCode status = HttpStatusCode.ServiceUnavailable, TimeSpan? retryAfter = null)
+    {
+        lock (_lock)
+        {
+            _outage = (status, retryAfter);
+        }
+    }
+
+    public void EndOutage()
+    {
+        lock (_lock)
+        {
+            _outage = null;
+        }
     }
 
     /// <summary>A real KubernetesClient pointed at this server.</summary>
@@ -219,20 +263,51 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
     }
 
-    /// <summary>Answers the next <paramref name="count"/> requests with this verb ("list", "watch", ...) on the resource with an error status.</summary>
-    public void Refuse(FakeResource resource, string verb, int count, HttpStatusCode status = HttpStatusCode.InternalServerError)
+    /// <summary>
+    /// Answers the next <paramref name="count"/> requests with this verb ("list", "watch", ...) on the resource with an
+    /// error status; with <paramref name="retryAfter"/>, also a Retry-After header (whole seconds) and the Status'
+    /// <c>details.retryAfterSeconds</c>, as the real server sends with 429.
+    /// </summary>
+    public void Refuse(FakeResource resource, string verb, int count, HttpStatusCode status = HttpStatusCode.InternalServerError, TimeSpan? retryAfter = null)
     {
         lock (_lock)
         {
             if (!_refusals.TryGetValue((resource, verb), out var queue))
             {
-                _refusals[(resource, verb)] = queue = new Queue<HttpStatusCode>();
+                _refusals[(resource, verb)] = queue = new Queue<(HttpStatusCode, TimeSpan?)>();
             }
 
             for (var i = 0; i < count; i++)
             {
-                queue.Enqueue(status);
+                queue.Enqueue((status, retryAfter));
             }
+        }
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> list requests on the resource that carry a continue token get 410 Expired, as
+    /// the real server answers a token older than its compaction window. (Recorded as verb "list".)
+    /// </summary>
+    public void ExpireContinueTokens(FakeResource resource, int count) => Refuse(resource, ContinueVerb, count, HttpStatusCode.Gone);
+
+    /// <summary>
+    /// Watches of the resource opened from now on stay open and silent: no event, no bookmark, and timeoutSeconds is
+    /// ignored, as a half-open connection or a stalled server. Lists still work. <see cref="DropWatches"/> also ends them.
+    /// </summary>
+    public void SilenceWatches(FakeResource resource)
+    {
+        lock (_lock)
+        {
+            _silenced.Add(resource);
+        }
+    }
+
+    /// <summary>Silent watches currently open on a resource.</summary>
+    public int OpenSilentWatches(FakeResource resource)
+    {
+        lock (_lock)
+        {
+            return _watches.Count(w => w.Resource == resource && w.Silent);
         }
     }
 
@@ -245,7 +320,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
     }
 
-    /// <summary>Watches currently open on a resource.</summary>
+    /// <summary>Watches currently open on a resource (silent ones included).</summary>
     public int OpenWatches(FakeResource resource)
     {
         lock (_lock)
@@ -263,8 +338,13 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         await _stopping.CancelAsync();
         await _bookmarks;
         DropWatches();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_app is { } app)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        _connections.Dispose();
         _stopping.Dispose();
     }
 
@@ -285,6 +365,19 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     }
 
     // ---- HTTP ---------------------------------------------------------------------------------------------------
+
+    private const string ContinueVerb = "list with continue";
+
+    private async Task<WebApplication> ListenAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.Run(HandleAsync);
+        await app.StartAsync();
+        return app;
+    }
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -324,18 +417,35 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? l : null,
             NullIfEmpty(query["continue"])));
 
-        HttpStatusCode? refusal = null;
+        (HttpStatusCode Status, TimeSpan? RetryAfter)? refusal = null;
         lock (_lock)
         {
-            if (_refusals.TryGetValue((resource, verb), out var queue) && queue.Count > 0)
+            var continued = verb == "list" && NullIfEmpty(query["continue"]) is not null;
+            if (_outage is { } outage)
+            {
+                refusal = outage;
+            }
+            else if (continued && _refusals.TryGetValue((resource, ContinueVerb), out var expired) && expired.Count > 0)
+            {
+                refusal = expired.Dequeue();
+            }
+            else if (_refusals.TryGetValue((resource, verb), out var queue) && queue.Count > 0)
             {
                 refusal = queue.Dequeue();
             }
         }
 
-        if (refusal is { } code)
+        if (refusal is var (code, retryAfter))
         {
-            await WriteStatusAsync(context, code, code == HttpStatusCode.Gone ? "Expired" : "InternalError", $"refused by test ({(int)code})");
+            var (_, status) = StatusBody(code, ReasonFor(code), $"refused by test ({(int)code})");
+            if (retryAfter is { } delay)
+            {
+                var seconds = (int)Math.Ceiling(delay.TotalSeconds);
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                status["details"] = new JsonObject { ["retryAfterSeconds"] = seconds };
+            }
+
+            await WriteJsonAsync(context, code, status.ToJsonString());
             return;
         }
 
@@ -497,12 +607,18 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     {
         var query = context.Request.Query;
         var requested = NullIfEmpty(query["resourceVersion"]);
-        var watch = new WatchStream(resource, ns, selector, query["allowWatchBookmarks"] == "true");
         var initial = new List<string>();
         var gone = false;
+        var connections = _connections.Token;
+        WatchStream watch;
         lock (_lock)
         {
-            if (requested is null or "0")
+            watch = new WatchStream(resource, ns, selector, query["allowWatchBookmarks"] == "true", _silenced.Contains(resource));
+            if (watch.Silent)
+            {
+                // Nothing is sent: neither history nor events nor bookmarks.
+            }
+            else if (requested is null or "0")
             {
                 // "Any" resourceVersion: the current state as synthetic ADDED events, then changes.
                 initial.AddRange(_objects.Where(e => watch.Matches(e.Key.Resource, e.Key.Namespace, e.Value)).Select(e => EventLine("ADDED", e.Value)));
@@ -541,8 +657,8 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
             await context.Response.Body.FlushAsync(context.RequestAborted);
 
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token, watch.Dropped);
-            if (int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var timeoutSeconds) && timeoutSeconds > 0)
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token, watch.Dropped, connections);
+            if (!watch.Silent && int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var timeoutSeconds) && timeoutSeconds > 0)
             {
                 cts.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
             }
@@ -555,7 +671,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                     await context.Response.Body.FlushAsync(cts.Token);
                 }
             }
-            catch (OperationCanceledException) when (watch.Dropped.IsCancellationRequested)
+            catch (OperationCanceledException) when (watch.Dropped.IsCancellationRequested || connections.IsCancellationRequested)
             {
                 // Like a network failure: the connection goes away without the end of the chunked body.
                 context.Abort();
@@ -844,6 +960,15 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         ["code"] = (int)code,
     });
 
+    private static string ReasonFor(HttpStatusCode code) => code switch
+    {
+        HttpStatusCode.Gone => "Expired",
+        HttpStatusCode.Forbidden => "Forbidden",
+        HttpStatusCode.TooManyRequests => "TooManyRequests",
+        HttpStatusCode.ServiceUnavailable => "ServiceUnavailable",
+        _ => "InternalError",
+    };
+
     private static Task WriteStatusAsync(HttpContext context, HttpStatusCode code, string reason, string message) =>
         WriteJsonAsync(context, code, StatusBody(code, reason, message).Item2.ToJsonString());
 
@@ -856,7 +981,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     private sealed record HistoryEntry(long ResourceVersion, FakeResource Resource, string Namespace, JsonObject Object, string Line);
 
-    private sealed class WatchStream(FakeResource resource, string? ns, FieldSelector selector, bool allowBookmarks) : IDisposable
+    private sealed class WatchStream(FakeResource resource, string? ns, FieldSelector selector, bool allowBookmarks, bool silent) : IDisposable
     {
         private readonly CancellationTokenSource _dropped = new();
 
@@ -864,7 +989,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
         public FakeResource Resource { get; } = resource;
 
-        public bool AllowBookmarks { get; } = allowBookmarks;
+        public bool AllowBookmarks { get; } = allowBookmarks && !silent;
+
+        public bool Silent { get; } = silent;
 
         public Channel<string> Lines { get; } = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -883,6 +1010,6 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         public void Dispose() => _dropped.Dispose();
 
         public bool Matches(FakeResource r, string objectNamespace, JsonObject obj) =>
-            r == Resource && (ns is null || ns == objectNamespace) && selector.Matches(obj);
+            !Silent && r == Resource && (ns is null || ns == objectNamespace) && selector.Matches(obj);
     }
 }

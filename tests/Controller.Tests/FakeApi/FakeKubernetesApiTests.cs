@@ -212,4 +212,25 @@ public sealed class FakeKubernetesApiHistoryTests
 
         Assert.Equal((WatchEventType.Bookmark, api.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)), first);
     }
+
+    [Fact]
+    public async Task Refused_connections_then_an_outage_then_service_again_on_the_same_address()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        using var client = api.CreateClient();
+        api.Create(new V1Service { Metadata = new V1ObjectMeta { NamespaceProperty = "default", Name = "web" } });
+
+        await api.RefuseConnectionsAsync();
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.CoreV1.ListNamespacedServiceAsync("default"));
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, (refused.InnerException as System.Net.Sockets.SocketException)?.SocketErrorCode);
+
+        api.BeginOutage(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(2));
+        await api.AcceptConnectionsAsync();
+        var unavailable = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ListNamespacedServiceAsync("default"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.Response.StatusCode);
+        Assert.Equal(["2"], unavailable.Response.Headers.Single(h => h.Key.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)).Value);
+
+        api.EndOutage();
+        Assert.Single((await client.CoreV1.ListNamespacedServiceAsync("default")).Items);
+    }
 }

@@ -11,20 +11,29 @@ public sealed class RuntimeEnvironmentDefaultsTests
 
         RuntimeEnvironmentDefaults.Apply(v => environment.GetValueOrDefault(v), (v, value) => environment[v] = value);
 
-        Assert.Equal("1", environment[RuntimeEnvironmentDefaults.InlineSocketCompletions]);
         Assert.Equal("512", environment[RuntimeEnvironmentDefaults.ArraysPerPoolPartition]);
     }
 
+    [Fact]
+    public void Inline_socket_completions_stay_at_the_dotnet_default_unless_the_operator_opts_in()
+    {
+        var environment = new Dictionary<string, string>();
+
+        RuntimeEnvironmentDefaults.Apply(v => environment.GetValueOrDefault(v), (v, value) => environment[v] = value);
+
+        Assert.False(environment.ContainsKey(RuntimeEnvironmentDefaults.InlineSocketCompletions));
+    }
+
     [Theory]
-    [InlineData(RuntimeEnvironmentDefaults.InlineSocketCompletions, "0")]
-    [InlineData(RuntimeEnvironmentDefaults.ArraysPerPoolPartition, "32")]
-    public void What_the_operator_set_stands(string variable, string operatorValue)
+    [InlineData(RuntimeEnvironmentDefaults.InlineSocketCompletions, "1", 2)]
+    [InlineData(RuntimeEnvironmentDefaults.ArraysPerPoolPartition, "32", 1)]
+    public void What_the_operator_set_stands(string variable, string operatorValue, int variablesAfter)
     {
         var environment = new Dictionary<string, string> { [variable] = operatorValue };
 
         RuntimeEnvironmentDefaults.Apply(v => environment.GetValueOrDefault(v), (v, value) => environment[v] = value);
 
         Assert.Equal(operatorValue, environment[variable]);
-        Assert.Equal(2, environment.Count);
+        Assert.Equal(variablesAfter, environment.Count);
     }
 }

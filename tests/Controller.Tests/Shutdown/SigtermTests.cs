@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Plexus.Controller.Tests.EndToEnd;
 using Plexus.Controller.Tests.FakeApi;
 
 namespace Plexus.Controller.Tests.Shutdown;
@@ -12,7 +13,7 @@ public sealed class SigtermTests
     {
         var manifests = Directory.CreateTempSubdirectory("plexus-sigterm-");
         var output = new ConcurrentQueue<string>();
-        using var process = Controller(output, "--manifests", manifests.FullName,
+        using var process = ControllerProcess.Start(output, "--manifests", manifests.FullName,
             "--http-port", "0", "--https-port", "0", "--admin-port", "0", "--bind-address", "127.0.0.1", "--drain-delay", "0.1");
         try
         {
@@ -49,7 +50,7 @@ public sealed class SigtermTests
         var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
         var manifests = Directory.CreateTempSubdirectory("plexus-port-");
         var output = new ConcurrentQueue<string>();
-        using var process = Controller(output, "--manifests", manifests.FullName,
+        using var process = ControllerProcess.Start(output, "--manifests", manifests.FullName,
             "--http-port", taken.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--https-port", "0", "--admin-port", "0", "--bind-address", "127.0.0.1");
         try
@@ -71,38 +72,6 @@ public sealed class SigtermTests
             }
 
             manifests.Delete(recursive: true);
-        }
-    }
-
-    /// <summary>Starts the real executable with <paramref name="args"/>; its stdout and stderr lines go to <paramref name="output"/>.</summary>
-    private static Process Controller(ConcurrentQueue<string> output, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Plexus.Controller.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Record(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Record(output, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Record(ConcurrentQueue<string> output, string? line)
-    {
-        if (line is not null)
-        {
-            output.Enqueue(line);
         }
     }
 }

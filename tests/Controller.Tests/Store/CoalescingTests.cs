@@ -122,7 +122,6 @@ public class CoalescingTests
     public async Task Real_clock_rapid_upserts_end_in_a_state_with_all_of_them()
     {
         var store = new ResourceStore(Options.Create(new ResourceStoreOptions()), TimeProvider.System);
-        var batches = 0;
         using var cts = new CancellationTokenSource(Safety);
         var producer = Task.Run(() =>
         {
@@ -135,7 +134,6 @@ public class CoalescingTests
         while (true)
         {
             var changes = await store.WaitForChangesAsync(cts.Token);
-            batches++;
             if (changes.State.Services.Count == 100)
             {
                 break;
@@ -143,7 +141,6 @@ public class CoalescingTests
         }
 
         await producer;
-        Assert.InRange(batches, 1, 100);
         Assert.False(store.HasPendingChanges);
     }
 }

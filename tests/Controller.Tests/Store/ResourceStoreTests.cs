@@ -187,19 +187,25 @@ public class ResourceStoreTests
     }
 
     [Fact]
-    public void Only_tls_secrets_are_kept()
+    public void Secrets_are_kept_with_their_certificate_entries_only()
     {
         var store = NewStore();
-        store.Upsert(Secret("opaque", "Opaque"));
-        store.Upsert(Secret("token", "kubernetes.io/service-account-token"));
-        store.Upsert(Secret("cert", "kubernetes.io/tls"));
-        store.ReplaceAll(ResourceKind.Secret, [Secret("cert", "kubernetes.io/tls"), Secret("cert2", "kubernetes.io/tls"), Secret("other", "Opaque")]);
+        var opaque = Secret("opaque", "Opaque");
+        opaque.Data = new Dictionary<string, byte[]> { ["password"] = [1, 2, 3], ["tls.crt"] = [4], ["tls.key"] = [5] };
+        var token = Secret("token", "kubernetes.io/service-account-token");
+        token.Data = new Dictionary<string, byte[]> { ["token"] = [6] };
+        store.Upsert(opaque);
+        store.Upsert(token);
+        store.ReplaceAll(ResourceKind.Secret, [Secret("cert", "kubernetes.io/tls"), opaque, token]);
 
-        Assert.Equal(["cert", "cert2"], store.Current.Secrets.Keys.Select(k => k.Name).Order());
+        var secrets = store.Current.Secrets;
+        Assert.Equal(["cert", "opaque", "token"], secrets.Keys.Select(k => k.Name).Order());
+        Assert.Equal(["tls.crt", "tls.key"], secrets[Key("opaque")].Data!.Keys.Order());
+        Assert.Equal("Opaque", secrets[Key("opaque")].Type);
 
-        // A Secret that stops being TLS (possible with manifests) leaves the store.
-        store.Upsert(Secret("cert", "Opaque", rv: "2"));
-        Assert.Equal(["cert2"], store.Current.Secrets.Keys.Select(k => k.Name));
+        // What is not a certificate entry is never kept: the Secret is known to exist, of its type, and nothing more.
+        Assert.Null(secrets[Key("token")].Data);
+        Assert.Equal("kubernetes.io/service-account-token", secrets[Key("token")].Type);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class WatchMetricsTests
         api.Create(Objects.Service("default", "web"));
         using var client = api.CreateClient();
         var sink = new RecordingSink();
-        var options = new KubernetesSourceOptions { WatchTimeout = TimeSpan.FromMinutes(5), WatchIdleTimeout = TimeSpan.FromMinutes(5) };
+        var options = new KubernetesSourceOptions { WatchTimeout = TimeSpan.FromMinutes(5), WatchIdleTimeout = TimeSpan.FromMinutes(6) };
         var source = new KubernetesSource(client, sink, Microsoft.Extensions.Options.Options.Create(options), NullLoggerFactory.Instance, _metrics);
         using var stop = new CancellationTokenSource();
         var run = source.RunAsync(stop.Token);

@@ -10,10 +10,11 @@ public class TlsTests
     public static TheoryData<string, Func<StateBuilder, StateBuilder>, string?> Secrets => new()
     {
         { "valid", s => s.Add(K8s.Secret("ns", "cert", "kubernetes.io/tls", Pair.Crt, Pair.Key)), null },
-        { "valid, chain in tls.crt", s => s.Add(K8s.Secret("ns", "cert", "kubernetes.io/tls", Pair.Crt + "\n" + OtherPair.Crt, Pair.Key)), null },
         { "missing", s => s, DiagnosticReasons.TlsSecretNotFound },
         { "in another namespace", s => s.Add(K8s.Secret("other", "cert", "kubernetes.io/tls", Pair.Crt, Pair.Key)), DiagnosticReasons.TlsSecretNotFound },
-        { "wrong type", s => s.Add(K8s.Secret("ns", "cert", "Opaque", Pair.Crt, Pair.Key)), DiagnosticReasons.TlsSecretInvalid },
+        { "Opaque with tls.crt and tls.key", s => s.Add(K8s.Secret("ns", "cert", "Opaque", Pair.Crt, Pair.Key)), null },
+        { "Opaque without tls.key", s => s.Add(K8s.Secret("ns", "cert", "Opaque", Pair.Crt, null)), DiagnosticReasons.TlsSecretInvalid },
+        { "wrong type", s => s.Add(K8s.Secret("ns", "cert", "kubernetes.io/basic-auth", Pair.Crt, Pair.Key)), DiagnosticReasons.TlsSecretInvalid },
         { "garbage", s => s.Add(K8s.Secret("ns", "cert", "kubernetes.io/tls", "not a certificate", "not a key")), DiagnosticReasons.TlsSecretInvalid },
         { "key of another certificate", s => s.Add(K8s.Secret("ns", "cert", "kubernetes.io/tls", Pair.Crt, OtherPair.Key)), DiagnosticReasons.TlsSecretInvalid },
         { "empty key", s => s.Add(K8s.Secret("ns", "cert", "kubernetes.io/tls", Pair.Crt, null)), DiagnosticReasons.TlsSecretInvalid },
@@ -152,7 +153,7 @@ public class DefaultCertificateTests
     {
         { "valid", s => s.Add(K8s.Secret("plexus-system", "default-cert", "kubernetes.io/tls", Pair.Crt, Pair.Key)), null },
         { "missing", s => s, DiagnosticReasons.TlsSecretNotFound },
-        { "wrong type", s => s.Add(K8s.Secret("plexus-system", "default-cert", "Opaque", Pair.Crt, Pair.Key)), DiagnosticReasons.TlsSecretInvalid },
+        { "wrong type", s => s.Add(K8s.Secret("plexus-system", "default-cert", "kubernetes.io/dockerconfigjson", Pair.Crt, Pair.Key)), DiagnosticReasons.TlsSecretInvalid },
         { "garbage", s => s.Add(K8s.Secret("plexus-system", "default-cert", "kubernetes.io/tls", "x", "y")), DiagnosticReasons.TlsSecretInvalid },
     };
 

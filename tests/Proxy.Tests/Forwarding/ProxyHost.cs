@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Plexus.Proxy.Hosting;
+using Plexus.Proxy.Listeners;
 using Plexus.Proxy.Model;
 using Plexus.Testing;
 
@@ -95,6 +96,35 @@ public sealed class ProxyHost : IAsyncDisposable
         }
 
         return new ProxyHost(app, certificate, ports[0], ports[1], ports[2]);
+    }
+
+    /// <summary>
+    /// The proxy behind the production listeners, wired as the controller wires them: the plain port (HTTP/1.1 and
+    /// h2c prior knowledge on one socket: <see cref="Http1Port"/> = <see cref="H2cPort"/>), the TLS port, and
+    /// <c>UseCleartextHttp2Scheme</c> before the proxy.
+    /// </summary>
+    public static async Task<ProxyHost> StartWithPlexusListenersAsync(Action<PlexusProxyOptions>? configure = null)
+    {
+        var certificate = TestCertificates.CreateSelfSigned("localhost");
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        PlexusListeners? listeners = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = null;
+            listeners = kestrel.ListenPlexusTraffic(
+                new PlexusListenerOptions { BindAddress = IPAddress.Loopback, HttpPort = 0, HttpsPort = 0 },
+                new CertificateTable(certificate));
+        });
+        builder.Services.AddPlexusProxy(configure);
+
+        var app = builder.Build();
+        app.UseCleartextHttp2Scheme();
+        app.UseRouting();
+        app.MapPlexusProxy();
+        await app.StartAsync();
+        var plain = listeners!.HttpEndPoint.Port;
+        return new ProxyHost(app, certificate, plain, plain, listeners.HttpsEndPoint.Port);
     }
 
     /// <summary>A client for the given way in; disposed with the host.</summary>

@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Plexus.Proxy.Listeners;
+using Plexus.Testing;
 
 namespace Plexus.Proxy.Tests.Listeners;
 
 public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixture<CertificateFixture>, IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private ListenerTestServer _server = null!;
 
     public async Task InitializeAsync()
@@ -67,18 +67,21 @@ public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixt
             await socket.SendAsync(new[] { b });
         }
 
-        await Http2FrameIo.SendFrameAsync(socket, type: 0x4, flags: 0, streamId: 0, payload: []); // empty SETTINGS
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await using var http2 = RawHttp2Connection.Attach(stream);
+        await http2.SendFrameAsync(RawHttp2Frame.Settings, 0, 0, ReadOnlyMemory<byte>.Empty); // empty SETTINGS
 
-        var settings = await Http2FrameIo.ReadFrameAsync(socket);
-        Assert.Equal(0x4, settings.Type);
-        Assert.Equal(0, settings.Flags & 0x1); // the server's own SETTINGS, not an ACK
+        var settings = await http2.ReadFrameAsync();
+        Assert.Equal(RawHttp2Frame.Settings, settings.Type);
+        Assert.Equal(0, settings.Flags & RawHttp2Frame.Ack); // the server's own SETTINGS, not an ACK
 
         // HEADERS (END_STREAM | END_HEADERS). The client lies about the scheme; the connection is cleartext, so the
         // app must see "http".
-        await Http2FrameIo.SendFrameAsync(socket, type: 0x1, flags: 0x5, streamId: 1, payload: headerBlock);
+        await http2.SendFrameAsync(RawHttp2Frame.Headers, RawHttp2Frame.EndHeaders | RawHttp2Frame.EndStream, 1, headerBlock);
 
-        var body = await Http2FrameIo.ReadResponseBodyAsync(socket, streamId: 1);
-        Assert.StartsWith("HTTP/2 http False ", body, StringComparison.Ordinal);
+        var response = await http2.ReadResponseAsync(1);
+        Assert.Equal(200, response.Status);
+        Assert.StartsWith("HTTP/2 http False ", response.BodyText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -141,12 +144,7 @@ public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixt
         Assert.True(closed);
     }
 
-    private async Task<Socket> ConnectAsync()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _server.HttpPort));
-        return socket;
-    }
+    private Task<Socket> ConnectAsync() => RawSocket.ConnectAsync(_server.HttpPort);
 
     private static async Task<(HttpResponseMessage Response, string Body)> SendAsync(HttpClient client, Uri uri)
     {
@@ -154,35 +152,7 @@ public sealed class PlainPortTests(CertificateFixture certificates) : IClassFixt
         return (response, await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<string> ReadToEndAsync(Socket socket)
-    {
-        using var cts = new CancellationTokenSource(Bound);
-        var received = new MemoryStream();
-        var buffer = new byte[4096];
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token)) > 0)
-        {
-            received.Write(buffer, 0, read);
-        }
+    private static Task<string> ReadToEndAsync(Socket socket) => RawSocket.ReadToEndAsync(socket);
 
-        return Encoding.ASCII.GetString(received.ToArray());
-    }
-
-    private static async Task<bool> ReadUntilClosedAsync(Socket socket)
-    {
-        using var cts = new CancellationTokenSource(Bound);
-        var buffer = new byte[256];
-        try
-        {
-            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token) > 0)
-            {
-            }
-
-            return true;
-        }
-        catch (SocketException)
-        {
-            return true; // reset by the server counts as closed
-        }
-    }
+    private static Task<bool> ReadUntilClosedAsync(Socket socket) => RawSocket.ReadUntilClosedAsync(socket);
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Plexus.Proxy.Listeners;
 using Plexus.Proxy.Model;
+using Plexus.Testing;
 
 namespace Plexus.Proxy.Tests.Listeners;
 
@@ -124,13 +125,15 @@ public sealed class TlsPortTests(CertificateFixture certificates) : IClassFixtur
             RemoteCertificateValidationCallback = (_, _, _, _) => true,
         });
         await tls.WriteAsync("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray());
-        await Http2FrameIo.SendFrameAsync(tls, type: 0x4, flags: 0, streamId: 0, payload: []);
+        await using var http2 = RawHttp2Connection.Attach(tls);
+        await http2.SendFrameAsync(RawHttp2Frame.Settings, 0, 0, ReadOnlyMemory<byte>.Empty);
 
         // HPACK static entries :method GET, :scheme http (index 6), :path /.
-        await Http2FrameIo.SendFrameAsync(tls, type: 0x1, flags: 0x5, streamId: 1, payload: [0x82, 0x86, 0x84]);
+        await http2.SendFrameAsync(RawHttp2Frame.Headers, RawHttp2Frame.EndHeaders | RawHttp2Frame.EndStream, 1, new byte[] { 0x82, 0x86, 0x84 });
 
-        var body = await Http2FrameIo.ReadResponseBodyAsync(tls, streamId: 1);
-        Assert.StartsWith("HTTP/2 https True ", body, StringComparison.Ordinal);
+        var response = await http2.ReadResponseAsync(1);
+        Assert.Equal(200, response.Status);
+        Assert.StartsWith("HTTP/2 https True ", response.BodyText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -150,21 +153,7 @@ public sealed class TlsPortTests(CertificateFixture certificates) : IClassFixtur
     {
         var handler = new SocketsHttpHandler
         {
-            // Names under test.local resolve nowhere: always dial the test server on loopback, keep the name for SNI.
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = LoopbackConnect.ConnectAsync,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>

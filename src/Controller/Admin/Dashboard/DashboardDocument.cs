@@ -13,7 +13,9 @@ public sealed record DashboardDocument(
     ImmutableArray<DashboardBackend> Backends,
     ImmutableArray<DiagnosticDocument> Diagnostics)
 {
-    public static DashboardDocument From(ProxySnapshot snapshot)
+    /// <param name="snapshot">The applied snapshot.</param>
+    /// <param name="sourceDiagnostics">Problems of the sources' input that never became objects (e.g. rejected manifest files), listed first.</param>
+    public static DashboardDocument From(ProxySnapshot snapshot, IEnumerable<Diagnostic>? sourceDiagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var clusters = snapshot.Clusters.ToDictionary(c => c.Id, StringComparer.Ordinal);
@@ -27,7 +29,7 @@ public sealed record DashboardDocument(
             snapshot.Version,
             [.. routes],
             [.. snapshot.Clusters.Select(DashboardBackend.From)],
-            [.. snapshot.Diagnostics.Select(d => new DiagnosticDocument(d.Severity.ToString(), d.Subject.ToString(), d.Reason, d.Message))]);
+            [.. (sourceDiagnostics ?? []).Concat(snapshot.Diagnostics).Select(DiagnosticDocument.From)]);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Plexus.Controller.Sources;
 using Plexus.Proxy;
 
 namespace Plexus.Controller.Admin.Dashboard;
@@ -30,7 +31,7 @@ public static class DashboardEndpoints
         endpoints.MapGet("/api/dashboard", (ISnapshotApplier proxy, HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-store";
-            return Results.Json(DashboardDocument.From(proxy.Current), Json);
+            return Results.Json(DashboardDocument.From(proxy.Current, context.RequestServices.SourceDiagnostics()), Json);
         });
         return endpoints;
     }

@@ -9,7 +9,7 @@ public enum WatchRestartReason
     /// <summary>The server ended the stream normally (e.g. its <c>timeoutSeconds</c> elapsed); resumes from the last resourceVersion.</summary>
     Closed,
 
-    /// <summary>No event or bookmark within the client-side idle timeout; resumes from the last resourceVersion.</summary>
+    /// <summary>No event or bookmark within the client-side silence bound (<c>WatchIdleTimeout</c>); the kind is listed again.</summary>
     Idle,
 
     /// <summary>410 Gone: the resourceVersion is too old; the kind is listed again.</summary>

@@ -36,6 +36,7 @@ public static class KubernetesApiAccess
         // Read by KubernetesSource now. Secrets are read only with fieldSelector type=kubernetes.io/tls, but RBAC
         // cannot express a field selector: the rule covers all secrets in scope. The source lists and watches;
         // "get" is granted too (issue 6: get/list/watch on every kind read) so single reads need no RBAC change.
+        // While the API seems down, KubernetesApiHealth probes it with a one-item list of IngressClasses.
         new("networking.k8s.io", "ingresses", ["get", "list", "watch"], ApiAccessUser.Source),
         new("networking.k8s.io", "ingressclasses", ["get", "list", "watch"], ApiAccessUser.Source),
         new("", "services", ["get", "list", "watch"], ApiAccessUser.Source),

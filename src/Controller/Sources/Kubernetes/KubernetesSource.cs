@@ -45,19 +45,34 @@ public sealed class KubernetesSource : BackgroundService
         var logger = _loggerFactory.CreateLogger<KubernetesSource>();
         logger.LogInformation("Watching Kubernetes resources in {Scope}", ns is null ? "all namespaces" : "namespace " + ns);
 
+        if (_options.WatchIdleTimeout <= _options.WatchTimeout)
+        {
+            logger.LogWarning("Kubernetes WatchIdleTimeout ({Bound}) is not above WatchTimeout ({Timeout}): quiet watches will be cut and relisted", _options.WatchIdleTimeout, _options.WatchTimeout);
+        }
+
+        // One read every controller may make (RBAC grants list on IngressClasses), cheap even in big clusters; without a
+        // resourceVersion it is served from storage, so an answer proves that lists work again, not just the front door.
+        var health = new KubernetesApiHealth(
+            ct => _client.NetworkingV1.ListIngressClassAsync(limit: 1, cancellationToken: ct),
+            _options,
+            _time,
+            _loggerFactory.CreateLogger<KubernetesApiHealth>());
+
         // The loops run in parallel; the sink sees one call at a time.
         var sink = new SerializedSink(_sink);
         IResourceWatcher[] watchers =
         [
-            Create(WatchedResources.Ingresses(_client, ns), sink),
-            Create(WatchedResources.IngressClasses(_client), sink),
-            Create(WatchedResources.Services(_client, ns), sink),
-            Create(WatchedResources.EndpointSlices(_client, ns), sink),
-            Create(WatchedResources.TlsSecrets(_client, ns), sink),
-            Create(WatchedResources.Pods(_client, ns), sink),
+            Create(WatchedResources.Ingresses(_client, ns), sink, health),
+            Create(WatchedResources.IngressClasses(_client), sink, health),
+            Create(WatchedResources.Services(_client, ns), sink, health),
+            Create(WatchedResources.EndpointSlices(_client, ns), sink, health),
+            Create(WatchedResources.Secrets(_client, ns), sink, health),
+            Create(WatchedResources.Pods(_client, ns), sink, health),
         ];
 
-        await Task.WhenAll(watchers.Select(w => Task.Run(() => w.RunAsync(cancellationToken), cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(watchers
+            .Select(w => Task.Run(() => w.RunAsync(cancellationToken), cancellationToken))
+            .Append(Task.Run(() => health.RunAsync(cancellationToken), cancellationToken))).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -72,9 +87,9 @@ public sealed class KubernetesSource : BackgroundService
         }
     }
 
-    private ResourceWatcher<T> Create<T>(WatchedResource<T> resource, IResourceSink sink)
+    private ResourceWatcher<T> Create<T>(WatchedResource<T> resource, IResourceSink sink, KubernetesApiHealth health)
         where T : IKubernetesObject<V1ObjectMeta>
-        => new(resource, sink, _observer, _options, _loggerFactory.CreateLogger($"{typeof(KubernetesSource).FullName}.{resource.Kind}"), _time);
+        => new(resource, sink, _observer, _options, health, _loggerFactory.CreateLogger($"{typeof(KubernetesSource).FullName}.{resource.Kind}"), _time);
 
     private sealed class SerializedSink(IResourceSink inner) : IResourceSink
     {

@@ -32,15 +32,18 @@ internal sealed class ResourceWatcher<T> : IResourceWatcher
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly WatchBackoff _backoff;
+    private readonly KubernetesApiHealth _health;
 
     public ResourceWatcher(
         WatchedResource<T> resource,
         IResourceSink sink,
         IWatchObserver observer,
         KubernetesSourceOptions options,
+        KubernetesApiHealth health,
         ILogger logger,
         TimeProvider time)
     {
+        _health = health;
         _resource = resource;
         _sink = sink;
         _observer = observer;
@@ -57,6 +60,7 @@ internal sealed class ResourceWatcher<T> : IResourceWatcher
         string? resourceVersion = null;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var outagesEnded = _health.OutagesEnded;
             if (resourceVersion is null)
             {
                 try
@@ -69,16 +73,25 @@ internal sealed class ResourceWatcher<T> : IResourceWatcher
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    var delay = _backoff.Next();
+                    _health.ReportFailure(ex);
+                    var delay = RetryDelay(ex);
                     _logger.LogWarning(ex, "Listing {Kind} failed (attempt {Attempt}); retrying in {Delay}", Kind, _backoff.Failures, delay);
                     _observer.OnRestart(Kind, WatchRestartReason.ListFailed, delay);
-                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                    await WaitAsync(delay, outagesEnded, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+
+                // The kind is in sync again: whatever failed before is over, and the next failure starts a new series.
+                _health.ReportAnswered();
+                _backoff.Reset();
             }
 
+            outagesEnded = _health.OutagesEnded;
             var result = await WatchAsync(resourceVersion, cancellationToken).ConfigureAwait(false);
-            resourceVersion = result.Reason == WatchRestartReason.Gone ? null : result.ResourceVersion;
+
+            // 410: the resourceVersion left the server's history. Silence: the stream or the server's watch is broken,
+            // and resuming from the same resourceVersion could stall the same way; a list reads the truth.
+            resourceVersion = result.Reason is WatchRestartReason.Gone or WatchRestartReason.Idle ? null : result.ResourceVersion;
 
             // A watch that delivered events, or lived for a good part of its server-side timeout, was healthy. One that
             // ends at once without delivering anything is treated like a failure so that a misbehaving server is not
@@ -89,7 +102,16 @@ internal sealed class ResourceWatcher<T> : IResourceWatcher
                 _backoff.Reset();
             }
 
-            var wait = result.Reason == WatchRestartReason.WatchFailed || !productive ? _backoff.Next() : TimeSpan.Zero;
+            if (result.Error is not null)
+            {
+                _health.ReportFailure(result.Error);
+            }
+            else if (result.Reason != WatchRestartReason.Idle)
+            {
+                _health.ReportAnswered();
+            }
+
+            var wait = result.Reason == WatchRestartReason.WatchFailed || !productive ? RetryDelay(result.Error) : TimeSpan.Zero;
             if (result.Error is not null && result.Reason == WatchRestartReason.WatchFailed)
             {
                 _logger.LogWarning(result.Error, "Watch of {Kind} failed after {Events} events; resuming from resourceVersion {ResourceVersion} in {Delay}", Kind, result.Events, resourceVersion, wait);
@@ -104,11 +126,37 @@ internal sealed class ResourceWatcher<T> : IResourceWatcher
             _observer.OnRestart(Kind, result.Reason, wait);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                await WaitAsync(wait, outagesEnded, cancellationToken).ConfigureAwait(false);
             }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// The next backoff delay, or longer if the server asked for it with Retry-After (a 429 from API Priority and
+    /// Fairness, or a 503), up to <see cref="KubernetesSourceOptions.MaxBackoff"/> so that no answer stalls a kind longer
+    /// than a failure series would.
+    /// </summary>
+    private TimeSpan RetryDelay(Exception? error)
+    {
+        var delay = _backoff.Next();
+        if (error is not null && KubernetesApiErrors.RetryAfter(error, _time) is { } asked && asked > delay)
+        {
+            delay = asked < _options.MaxBackoff ? asked : _options.MaxBackoff;
+        }
+
+        return delay;
+    }
+
+    /// <summary>Waits out a retry delay, or less when an API outage ends meanwhile: then the failure series is over too.</summary>
+    private async Task WaitAsync(TimeSpan delay, long outagesEnded, CancellationToken cancellationToken)
+    {
+        if (await _health.DelayAsync(delay, outagesEnded, cancellationToken).ConfigureAwait(false))
+        {
+            _backoff.Reset();
+            _logger.LogDebug("{Kind} retries now: the Kubernetes API answers again", Kind);
+        }
     }
 
     private async Task<string> ListAsync(CancellationToken cancellationToken)
@@ -179,6 +227,7 @@ internal sealed class ResourceWatcher<T> : IResourceWatcher
                 }
 
                 watchCts.CancelAfter(_options.WatchIdleTimeout);
+                _health.ReportAnswered();
                 Apply(type, obj);
                 events++;
                 lastResourceVersion = obj.Metadata?.ResourceVersion is { Length: > 0 } rv ? rv : lastResourceVersion;

@@ -20,8 +20,14 @@ internal sealed record WatchedResource<T>(
 /// <summary>The six kinds Plexus reads, as list/watch calls on the real client.</summary>
 internal static class WatchedResources
 {
-    /// <summary>Only TLS secrets are read: other secrets are none of an ingress controller's business.</summary>
-    public const string TlsSecretFieldSelector = "type=kubernetes.io/tls";
+    /// <summary>
+    /// Secrets of the types that can hold a certificate (kubernetes.io/tls, Opaque, custom types) are read; the store
+    /// keeps only their tls.crt/tls.key entries. The types that never do, and are the largest or most sensitive
+    /// (Helm releases, service-account and bootstrap tokens, registry credentials), are not even sent.
+    /// </summary>
+    public const string SecretFieldSelector =
+        "type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token,type!=bootstrap.kubernetes.io/token,"
+        + "type!=kubernetes.io/dockerconfigjson,type!=kubernetes.io/dockercfg";
 
     public static WatchedResource<V1Ingress> Ingresses(IKubernetes client, string? ns) => new(
         ResourceKind.Ingress,
@@ -55,14 +61,14 @@ internal static class WatchedResources
             ? client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
             : client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
 
-    public static WatchedResource<V1Secret> TlsSecrets(IKubernetes client, string? ns) => new(
+    public static WatchedResource<V1Secret> Secrets(IKubernetes client, string? ns) => new(
         ResourceKind.Secret,
         async (cont, limit, ct) => Page(ns is null
-            ? await client.CoreV1.ListSecretForAllNamespacesAsync(continueParameter: cont, fieldSelector: TlsSecretFieldSelector, limit: limit, cancellationToken: ct).ConfigureAwait(false)
-            : await client.CoreV1.ListNamespacedSecretAsync(ns, continueParameter: cont, fieldSelector: TlsSecretFieldSelector, limit: limit, cancellationToken: ct).ConfigureAwait(false)),
+            ? await client.CoreV1.ListSecretForAllNamespacesAsync(continueParameter: cont, fieldSelector: SecretFieldSelector, limit: limit, cancellationToken: ct).ConfigureAwait(false)
+            : await client.CoreV1.ListNamespacedSecretAsync(ns, continueParameter: cont, fieldSelector: SecretFieldSelector, limit: limit, cancellationToken: ct).ConfigureAwait(false)),
         (rv, timeout, onError, ct) => ns is null
-            ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: TlsSecretFieldSelector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
-            : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, fieldSelector: TlsSecretFieldSelector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
+            ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: SecretFieldSelector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
+            : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, fieldSelector: SecretFieldSelector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
 
     public static WatchedResource<V1Pod> Pods(IKubernetes client, string? ns) => new(
         ResourceKind.Pod,

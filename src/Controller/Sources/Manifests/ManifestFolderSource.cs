@@ -32,6 +32,7 @@ public sealed class ManifestFolderSource : BackgroundService
     private readonly IResourceSink _sink;
     private readonly ILogger<ManifestFolderSource> _logger;
     private readonly TimeProvider _time;
+    private readonly ManifestProblems? _problems;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private readonly ManifestFolderEvents _events;
     private readonly Dictionary<string, ManifestFileState> _files = new(StringComparer.Ordinal);
@@ -46,7 +47,8 @@ public sealed class ManifestFolderSource : BackgroundService
         IOptions<ManifestFolderOptions> options,
         IResourceSink sink,
         ILogger<ManifestFolderSource> logger,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        ManifestProblems? problems = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -60,6 +62,7 @@ public sealed class ManifestFolderSource : BackgroundService
         _logger = logger;
         _time = timeProvider ?? TimeProvider.System;
         _events = new ManifestFolderEvents(_time);
+        _problems = problems;
         _index = new ManifestObjectIndex(logger);
     }
 
@@ -270,6 +273,7 @@ public sealed class ManifestFolderSource : BackgroundService
         }
 
         _index.RemoveFile(path);
+        _problems?.Report(InFolder(path), []);
         _logger.LogInformation("Manifest file {File} is gone; its objects are removed", path);
         return true;
     }
@@ -288,6 +292,7 @@ public sealed class ManifestFolderSource : BackgroundService
 
                 // Locked or vanished and back between listing and reading: keep what it had; the next read settles it.
                 _logger.LogWarning("Cannot read manifest file {File}: {Problem}", read.Path, read.Problem);
+                _problems?.Report(InFolder(read.Path), [new ManifestProblem(ManifestProblemKind.UnreadableFile, 0, $"cannot be read, keeping what it had before: {read.Problem}")]);
                 return false;
             case { Parse: null }:
                 _files[read.Path] = previous! with { Length = read.Length, LastWriteUtc = read.LastWriteUtc };
@@ -299,6 +304,9 @@ public sealed class ManifestFolderSource : BackgroundService
                     read.Path,
                     kept,
                     read.Parse.Problem);
+                _problems?.Report(
+                    InFolder(read.Path),
+                    [new ManifestProblem(ManifestProblemKind.InvalidFile, read.Parse.ProblemLine ?? 0, $"invalid, keeping the {kept} objects it had before: {ManifestErrorText.ForUser(read.Parse.Problem!)}")]);
 
                 // Remembering this content's hash keeps the same broken content from being parsed and logged again.
                 _files[read.Path] = new ManifestFileState(read.Length, read.LastWriteUtc, read.Hash, kept, Rejected: true);
@@ -315,6 +323,7 @@ public sealed class ManifestFolderSource : BackgroundService
                     "Read {Count} objects from manifest file {File}",
                     read.Parse.Objects.Count,
                     read.Path);
+                _problems?.Report(InFolder(read.Path), read.Parse.Problems);
                 _files[read.Path] = new ManifestFileState(read.Length, read.LastWriteUtc, read.Hash, read.Parse.Objects.Count, Rejected: false);
                 _index.SetFile(read.Path, read.Parse.Objects);
                 return true;
@@ -445,6 +454,8 @@ public sealed class ManifestFolderSource : BackgroundService
         _logger.LogWarning("Watching manifest folder {Directory} lost events, rescanning it: {Problem}", Directory, e.GetException().Message);
         _events.RequestRescan();
     }
+
+    private string InFolder(string path) => Path.GetRelativePath(Directory, path);
 
     private void EnsureFolderExists()
     {

@@ -16,4 +16,7 @@ public sealed class ManifestParseException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The 1-based line of the problem in the file, when known.</summary>
+    public int? Line { get; init; }
 }

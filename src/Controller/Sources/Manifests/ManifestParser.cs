@@ -10,7 +10,11 @@ using YamlDotNet.Core;
 namespace Plexus.Controller.Sources.Manifests;
 
 /// <summary>The objects Plexus reads from one manifest file, and a description of each document it skipped.</summary>
-public sealed record ManifestDocuments(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, IReadOnlyList<string> Ignored);
+public sealed record ManifestDocuments(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, IReadOnlyList<string> Ignored)
+{
+    /// <summary>What a person should know about the file although it was read: skipped kinds, unknown fields.</summary>
+    public IReadOnlyList<ManifestProblem> Problems { get; init; } = [];
+}
 
 /// <summary>
 /// Reads multi-document YAML into the Kubernetes model types Plexus uses. Pure: no I/O, no state.
@@ -44,17 +48,19 @@ public static class ManifestParser
         ArgumentNullException.ThrowIfNull(content);
         var objects = new List<IKubernetesObject<V1ObjectMeta>>();
         var ignored = new List<string>();
+        var problems = new List<ManifestProblem>();
         var index = 0;
         foreach (var (text, firstLine) in SplitDocuments(content.TrimStart('\uFEFF')))
         {
             index++;
-            ParseDocument(text, index, firstLine, objects, ignored);
+            ParseDocument(text, index, firstLine, objects, ignored, problems);
         }
 
-        return new ManifestDocuments(objects, ignored);
+        return new ManifestDocuments(objects, ignored) { Problems = problems };
     }
 
-    private static void ParseDocument(string text, int index, int firstLine, List<IKubernetesObject<V1ObjectMeta>> objects, List<string> ignored)
+    private static void ParseDocument(
+        string text, int index, int firstLine, List<IKubernetesObject<V1ObjectMeta>> objects, List<string> ignored, List<ManifestProblem> problems)
     {
         ManifestJsonDocument? json;
         try
@@ -68,7 +74,7 @@ public static class ManifestParser
         catch (NotSupportedException)
         {
             // Aliases, merge keys, tags: YamlDotNet's own reading, slower but complete.
-            ParseDocumentWithYamlDotNet(text, index, firstLine, objects, ignored);
+            ParseDocumentWithYamlDotNet(text, index, firstLine, objects, ignored, problems);
             return;
         }
 
@@ -79,13 +85,14 @@ public static class ManifestParser
 
         if (string.IsNullOrEmpty(json.ApiVersion) || string.IsNullOrEmpty(json.Kind))
         {
-            throw new ManifestParseException(Where(index, firstLine) + "apiVersion and kind are required.");
+            throw new ManifestParseException(Where(index, firstLine) + "apiVersion and kind are required.") { Line = firstLine };
         }
 
         var typeKey = $"{json.ApiVersion}/{json.Kind}";
-        if (!SupportedTypes.ContainsKey(typeKey))
+        if (!SupportedTypes.TryGetValue(typeKey, out var modelType))
         {
             ignored.Add($"{json.ApiVersion} {json.Kind} {json.Name ?? "?"} (document {index}, line {firstLine})");
+            problems.Add(NotRead(json.ApiVersion, json.Kind, json.Name ?? "?", index, firstLine));
             return;
         }
 
@@ -93,7 +100,45 @@ public static class ManifestParser
         obj ??= ReadWithYamlDotNet(text, typeKey, index, firstLine);
         Normalize(obj, index, firstLine, json.Json);
         objects.Add(obj);
+        AddUnknownFields(text, modelType, obj, json.Kind, index, firstLine, problems);
     }
+
+    private static void AddUnknownFields(
+        string text, Type modelType, IKubernetesObject<V1ObjectMeta> obj, string kind, int index, int firstLine, List<ManifestProblem> problems)
+    {
+        foreach (var unknown in UnknownFieldFinder.Find(text, modelType))
+        {
+            var hint = unknown.DidYouMean is null ? string.Empty : $" (did you mean '{unknown.DidYouMean}'?)";
+            var line = firstLine + unknown.Line - 1;
+            problems.Add(new ManifestProblem(
+                ManifestProblemKind.UnknownField,
+                line,
+                $"{kind} {obj.Metadata.NamespaceProperty}{(obj.Metadata.NamespaceProperty is null ? string.Empty : "/")}{obj.Metadata.Name} (document {index}, line {line}): unknown field '{unknown.Path}'{hint} is ignored"));
+        }
+    }
+
+    private static ManifestProblem NotRead(string apiVersion, string kind, string name, int index, int firstLine)
+    {
+        var where = $"{apiVersion} {kind} {name} (document {index}, line {firstLine})";
+        var sameKind = SupportedTypes.Keys.FirstOrDefault(k => k.EndsWith("/" + kind, StringComparison.Ordinal));
+        if (sameKind is not null)
+        {
+            var wanted = sameKind[..sameKind.LastIndexOf('/')];
+            return new ManifestProblem(ManifestProblemKind.UnreadKind, firstLine, $"{where} is skipped: Plexus reads {kind} as apiVersion {wanted}; change apiVersion to {wanted}");
+        }
+
+        var otherCase = SupportedTypes.Keys.Select(k => k[(k.LastIndexOf('/') + 1)..]).FirstOrDefault(k => string.Equals(k, kind, StringComparison.OrdinalIgnoreCase));
+        if (otherCase is not null)
+        {
+            return new ManifestProblem(ManifestProblemKind.UnreadKind, firstLine, $"{where} is skipped: kinds are case-sensitive, did you mean '{otherCase}'?");
+        }
+
+        return new ManifestProblem(
+            ManifestProblemKind.IgnoredKind,
+            firstLine,
+            $"{where} is skipped: Plexus reads only Ingress, IngressClass, Service, EndpointSlice, Secret and Pod");
+    }
+
 
     /// <summary>
     /// The model object from the document's JSON, or null when System.Text.Json refuses it (a value of another type
@@ -115,10 +160,11 @@ public static class ManifestParser
     {
         var loaded = LoadWithYamlDotNet(text, index, firstLine);
         return loaded.OfType<IKubernetesObject<V1ObjectMeta>>().FirstOrDefault()
-            ?? throw new ManifestParseException(Where(index, firstLine) + $"cannot read the document as {typeKey}.");
+            ?? throw new ManifestParseException(Where(index, firstLine) + $"cannot read the document as {typeKey}.") { Line = firstLine };
     }
 
-    private static void ParseDocumentWithYamlDotNet(string text, int index, int firstLine, List<IKubernetesObject<V1ObjectMeta>> objects, List<string> ignored)
+    private static void ParseDocumentWithYamlDotNet(
+        string text, int index, int firstLine, List<IKubernetesObject<V1ObjectMeta>> objects, List<string> ignored, List<ManifestProblem> problems)
     {
         Dictionary<string, object>? head;
         try
@@ -139,12 +185,13 @@ public static class ManifestParser
         var kind = head.GetValueOrDefault("kind") as string;
         if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
         {
-            throw new ManifestParseException(Where(index, firstLine) + "apiVersion and kind are required.");
+            throw new ManifestParseException(Where(index, firstLine) + "apiVersion and kind are required.") { Line = firstLine };
         }
 
-        if (!SupportedTypes.ContainsKey($"{apiVersion}/{kind}"))
+        if (!SupportedTypes.TryGetValue($"{apiVersion}/{kind}", out var modelType))
         {
             ignored.Add($"{apiVersion} {kind} {NameOf(head)} (document {index}, line {firstLine})");
+            problems.Add(NotRead(apiVersion, kind, NameOf(head), index, firstLine));
             return;
         }
 
@@ -153,6 +200,7 @@ public static class ManifestParser
             // No JSON to derive the version from: the serialized object's.
             Normalize(obj, index, firstLine, json: null);
             objects.Add(obj);
+            AddUnknownFields(text, modelType, obj, kind, index, firstLine, problems);
         }
     }
 
@@ -169,7 +217,7 @@ public static class ManifestParser
         catch (Exception ex) when (ex is FormatException or InvalidCastException or InvalidOperationException or OverflowException)
         {
             // The model's type converters throw these for values of the wrong shape.
-            throw new ManifestParseException(Where(index, firstLine) + ex.Message, ex);
+            throw new ManifestParseException(Where(index, firstLine) + ManifestErrorText.ForUser(ex.Message), ex) { Line = firstLine };
         }
     }
 
@@ -179,7 +227,7 @@ public static class ManifestParser
         var metadata = obj.Metadata ??= new V1ObjectMeta();
         if (string.IsNullOrEmpty(metadata.Name))
         {
-            throw new ManifestParseException(Where(index, firstLine) + $"{kind} without metadata.name.");
+            throw new ManifestParseException(Where(index, firstLine) + $"{kind} without metadata.name.") { Line = firstLine };
         }
 
         if (!ResourceKinds.IsNamespaced(kind))
@@ -253,7 +301,7 @@ public static class ManifestParser
     private static ManifestParseException Problem(int index, int firstLine, YamlException ex)
     {
         var line = ex.Start.Line > 0 ? firstLine + (int)ex.Start.Line - 1 : firstLine;
-        var reason = ex.InnerException?.Message ?? ex.Message;
-        return new ManifestParseException(Where(index, firstLine) + $"line {line}: {reason}", ex);
+        var reason = ManifestErrorText.ForUser(ex.InnerException?.Message ?? ex.Message);
+        return new ManifestParseException(Where(index, firstLine) + $"line {line}: {reason}", ex) { Line = line };
     }
 }

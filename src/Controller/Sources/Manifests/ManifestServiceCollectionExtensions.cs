@@ -17,6 +17,8 @@ public static class ManifestServiceCollectionExtensions
             options.Directory = directory;
             configure?.Invoke(options);
         });
+        services.AddSingleton<ManifestProblems>();
+        services.AddSingleton<ISourceDiagnostics>(sp => sp.GetRequiredService<ManifestProblems>());
         services.AddSingleton<ManifestFolderSource>();
         services.AddHostedService(sp => sp.GetRequiredService<ManifestFolderSource>());
         return services;

@@ -250,22 +250,26 @@ public sealed class KubernetesSourceTests
     }
 
     [Fact]
-    public async Task Only_tls_secrets_are_requested()
+    public async Task Secrets_that_can_hold_a_certificate_are_requested_and_never_helm_releases_or_tokens()
     {
         await using var h = await SourceHarness.CreateAsync();
         h.Api.Create(Objects.TlsSecret("default", "tls-1"));
-        h.Api.Create(Objects.OpaqueSecret("default", "password-1"));
+        h.Api.Create(Objects.OpaqueSecret("default", "opaque-1"));
+        h.Api.Create(Objects.Secret("default", "release-1", "helm.sh/release.v1"));
         await h.StartAndSyncAsync();
 
-        h.Api.Create(Objects.OpaqueSecret("default", "password-2"));
+        h.Api.Create(Objects.Secret("default", "token-2", "kubernetes.io/service-account-token"));
+        h.Api.Create(Objects.OpaqueSecret("default", "opaque-2"));
         h.Api.Create(Objects.TlsSecret("default", "tls-2"));
         await h.WaitForAsync(s => s.Contains(ResourceKind.Secret, "default", "tls-2"), "tls-2 added");
 
-        Assert.Equal([new ObjectKey("default", "tls-1"), new ObjectKey("default", "tls-2")], h.Sink.Current(ResourceKind.Secret)!.Keys.OrderBy(k => k.ToString(), StringComparer.Ordinal));
-        Assert.DoesNotContain(h.Sink.Calls, c => c.Op != SinkOp.ReplaceAll && c.Key.Name.StartsWith("password", StringComparison.Ordinal));
+        Assert.Equal(
+            ["default/opaque-1", "default/opaque-2", "default/tls-1", "default/tls-2"],
+            h.Sink.Current(ResourceKind.Secret)!.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(h.Sink.Calls, c => c.Op != SinkOp.ReplaceAll && (c.Key.Name.StartsWith("release", StringComparison.Ordinal) || c.Key.Name.StartsWith("token", StringComparison.Ordinal)));
         var secretRequests = h.Api.Requests.Where(r => r.Resource == FakeResources.Secrets).ToList();
         Assert.NotEmpty(secretRequests);
-        Assert.All(secretRequests, r => Assert.Equal("type=kubernetes.io/tls", r.FieldSelector));
+        Assert.All(secretRequests, r => Assert.Equal(WatchedResources.SecretFieldSelector, r.FieldSelector));
     }
 
     [Fact]
@@ -311,20 +315,152 @@ public sealed class KubernetesSourceTests
     }
 
     [Fact]
-    public async Task Silent_watch_is_reopened_from_the_last_resource_version()
+    public async Task Silent_watch_is_cut_at_the_bound_and_relisted_while_healthy_quiet_watches_are_not()
     {
-        await using var h = await SourceHarness.CreateAsync(o => o.WatchIdleTimeout = TimeSpan.FromMilliseconds(300));
+        // A healthy server ends every watch after timeoutSeconds (1 s), well before the silence bound (3 s).
+        await using var h = await SourceHarness.CreateAsync(o => (o.WatchTimeout, o.WatchIdleTimeout) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)));
         await h.StartAndSyncAsync();
 
-        await h.PollAsync(() => h.Api.CountRequests(FakeResources.Services, "watch") >= 3, "services re-watched after silence");
+        // The Service watch reconnects to a server that keeps it open and sends nothing, while a Service is created.
+        h.Api.SilenceWatches(FakeResources.Services);
+        h.Api.DropWatches(FakeResources.Services);
+        await h.PollAsync(() => h.Api.OpenSilentWatches(FakeResources.Services) == 1, "a silent Service watch is open");
+        h.Api.Create(Objects.Service("default", "made-while-silent"));
 
-        // Abandoned watches really are closed, not left open beside the new one.
-        await h.PollAsync(() => h.Api.OpenWatches(FakeResources.Services) <= 1, "abandoned watches closed");
-
-        var watches = h.Api.RequestsFor(FakeResources.Services, "watch");
-        Assert.All(watches, w => Assert.Equal(watches[0].ResourceVersion, w.ResourceVersion));
+        await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "made-while-silent"), "the change arrives through a relist");
         Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Service && r.Reason == WatchRestartReason.Idle);
-        Assert.Equal(1, h.Api.CountRequests(FakeResources.Services, "list"));
+        Assert.True(h.Sink.ReplaceAllCount(ResourceKind.Service) >= 2);
+
+        // Abandoned silent watches really are closed, not left open beside the new one.
+        await h.PollAsync(() => h.Api.OpenSilentWatches(FakeResources.Services) <= 1, "abandoned watches closed");
+
+        // Pods were as quiet as Services for longer than the bound, but their server ended each watch in time: resumed, never cut or relisted.
+        Assert.Contains(h.Observer.Restarts, r => r.Kind == ResourceKind.Pod && r.Reason == WatchRestartReason.Closed);
+        Assert.DoesNotContain(h.Observer.Restarts, r => r.Kind != ResourceKind.Service && r.Reason == WatchRestartReason.Idle);
+        Assert.Equal(1, h.Sink.ReplaceAllCount(ResourceKind.Pod));
+        Assert.Equal(1, h.Api.CountRequests(FakeResources.Pods, "list"));
+    }
+
+    [Fact]
+    public async Task Bookmarks_keep_a_quiet_watch_alive_past_the_silence_bound()
+    {
+        // The server would keep the watch for 5 minutes; the bound is 2 s; bookmarks come every 100 ms.
+        await using var h = await SourceHarness.CreateAsync(o => o.WatchIdleTimeout = TimeSpan.FromSeconds(2), bookmarkInterval: TimeSpan.FromMilliseconds(100));
+        await h.StartAndSyncAsync();
+
+        // Thirty bookmarks take longer than the bound.
+        await h.PollAsync(() => h.Observer.Events.Count(e => e is (ResourceKind.Service, WatchEventType.Bookmark)) >= 30, "thirty Service bookmarks");
+
+        Assert.Empty(h.Observer.Restarts);
+        foreach (var resource in SourceHarness.SourceResources)
+        {
+            Assert.Equal(1, h.Api.CountRequests(resource, "list"));
+            Assert.Equal(1, h.Api.CountRequests(resource, "watch"));
+        }
+    }
+
+    [Fact]
+    public async Task Outage_of_refused_connections_then_503s_ends_for_every_kind_as_soon_as_the_api_answers()
+    {
+        // Every failure waits 5 to 10 minutes: only the probe and the shared wake-up can bring the kinds back in time.
+        await using var h = await SourceHarness.CreateAsync(o => (o.InitialBackoff, o.MaxBackoff) = (TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10)));
+        h.Api.Create(Objects.Service("default", "a"));
+        h.Api.Create(Objects.Pod("default", "p"));
+        await h.StartAndSyncAsync();
+        var probesBefore = h.Api.CountRequests(FakeResources.IngressClasses, "list");
+
+        await h.Api.RefuseConnectionsAsync();
+        await h.PollAsync(() => ResourceKinds.All.All(k => h.Observer.Restarts.Any(x => x.Kind == k && x.Reason == WatchRestartReason.WatchFailed)), "every watch failed");
+        var b = h.Api.Create(Objects.Service("default", "b"));
+        h.Api.Delete<V1Pod>("default", "p");
+        h.Api.Create(Objects.Ingress("default", "web"));
+
+        // Back, but answering 503 to everything: the probe keeps asking, the watchers keep sleeping.
+        var watchesBefore = h.Api.Requests.Count(r => r.Verb == "watch");
+        h.Api.BeginOutage(HttpStatusCode.ServiceUnavailable);
+        await h.Api.AcceptConnectionsAsync();
+        await h.PollAsync(() => h.Api.CountRequests(FakeResources.IngressClasses, "list") >= probesBefore + 2, "probes answered 503");
+        Assert.Equal(watchesBefore, h.Api.Requests.Count(r => r.Verb == "watch"));
+        h.Api.EndOutage();
+
+        await h.WaitForAsync(s => s.Contains(ResourceKind.Service, "default", "b") && !s.Contains(ResourceKind.Pod, "default", "p") && s.Contains(ResourceKind.Ingress, "default", "web"), "every change made during the outage");
+        await h.PollAsync(() => SourceHarness.SourceResources.All(r => h.Api.OpenWatches(r) == 1), "every kind watched again");
+
+        // Resumed from where each watch stopped (the changes came from the server's history), not relisted.
+        foreach (var kind in ResourceKinds.All)
+        {
+            Assert.Equal(1, h.Sink.ReplaceAllCount(kind));
+        }
+
+        Assert.Equal(b.Metadata.ResourceVersion, h.Sink.Current(ResourceKind.Service)![new ObjectKey("default", "b")]);
+        Assert.All(h.Observer.Restarts.Where(r => r.Reason == WatchRestartReason.WatchFailed), r => Assert.True(r.Delay >= TimeSpan.FromMinutes(5)));
+        Assert.Contains("answers again", h.Logs, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Forbidden)]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    public async Task A_failing_relist_drops_nothing_and_a_kind_failing_alone_wakes_nobody(HttpStatusCode status)
+    {
+        await using var h = await SourceHarness.CreateAsync();
+        h.Api.Create(Objects.Service("default", "a"));
+        h.Api.Create(Objects.Service("default", "b"));
+        await h.StartAndSyncAsync();
+
+        h.Api.Refuse(FakeResources.Services, "list", 4, status);
+        Assert.Equal(1, h.Api.EndWatchesWithError(FakeResources.Services, HttpStatusCode.Gone));
+        await h.PollAsync(() => h.Observer.Delays(ResourceKind.Service, WatchRestartReason.ListFailed).Count == 4, "four failed relists");
+
+        // Nothing was replaced while the lists failed.
+        Assert.Equal(1, h.Sink.ReplaceAllCount(ResourceKind.Service));
+        Assert.Equal(2, h.Sink.Current(ResourceKind.Service)!.Count);
+
+        await h.WaitForAsync(s => s.ReplaceAllCount(ResourceKind.Service) == 2, "relisted");
+        Assert.Equal(2, h.Sink.Current(ResourceKind.Service)!.Count);
+
+        // The API answered all along (the probe's list of IngressClasses did): this kind backed off alone, not woken early.
+        var delays = h.Observer.Delays(ResourceKind.Service, WatchRestartReason.ListFailed);
+        Assert.Equal(delays.Order(), delays);
+        Assert.True(delays[^1] > delays[0], $"delays should grow: {string.Join(", ", delays)}");
+        Assert.DoesNotContain("answers again", h.Logs, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("list", WatchRestartReason.ListFailed)]
+    [InlineData("watch", WatchRestartReason.WatchFailed)]
+    public async Task Too_many_requests_waits_as_long_as_retry_after_asks(string verb, WatchRestartReason reason)
+    {
+        await using var h = await SourceHarness.CreateAsync(o => o.MaxBackoff = TimeSpan.FromSeconds(10));
+        h.Api.Create(Objects.Service("default", "a"));
+        h.Api.Refuse(FakeResources.Services, verb, 1, HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(1));
+
+        await h.StartAndSyncAsync();
+
+        // The backoff alone would have waited 5–10 ms.
+        Assert.Equal([TimeSpan.FromSeconds(1)], h.Observer.Delays(ResourceKind.Service, reason));
+        Assert.True(h.Sink.Contains(ResourceKind.Service, "default", "a"));
+        Assert.DoesNotContain("answers again", h.Logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Expired_continue_token_restarts_the_list_and_never_applies_a_partial_one()
+    {
+        await using var h = await SourceHarness.CreateAsync(o => o.ListPageSize = 2);
+        for (var i = 0; i < 5; i++)
+        {
+            h.Api.Create(Objects.Service("default", $"svc-{i}"));
+        }
+
+        h.Api.ExpireContinueTokens(FakeResources.Services, 1);
+        await h.StartAndSyncAsync();
+
+        Assert.Equal(5, h.Sink.Current(ResourceKind.Service)!.Count);
+        Assert.Equal(1, h.Sink.ReplaceAllCount(ResourceKind.Service));
+        Assert.Single(h.Observer.Delays(ResourceKind.Service, WatchRestartReason.ListFailed));
+
+        // First page, its expired continuation, then a whole new list of three pages.
+        var lists = h.Api.RequestsFor(FakeResources.Services, "list");
+        Assert.Equal([false, true, false, true, true], lists.Select(l => l.Continue is not null));
     }
 
     [Fact]

@@ -44,6 +44,13 @@ internal static class Objects
         Data = new Dictionary<string, byte[]> { ["password"] = [7] },
     };
 
+    public static V1Secret Secret(string ns, string name, string type) => new()
+    {
+        Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = name },
+        Type = type,
+        Data = new Dictionary<string, byte[]> { ["data"] = [8] },
+    };
+
     public static V1Pod Pod(string ns, string name) => new()
     {
         Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = name },

@@ -36,17 +36,19 @@ internal sealed class SourceHarness : IAsyncDisposable
     public static IReadOnlyList<FakeResource> SourceResources { get; } =
         [FakeResources.Ingresses, FakeResources.IngressClasses, FakeResources.Services, FakeResources.EndpointSlices, FakeResources.Secrets, FakeResources.Pods];
 
-    public static async Task<SourceHarness> CreateAsync(Action<KubernetesSourceOptions>? configure = null)
+    /// <param name="bookmarkInterval">When set, the fake API sends a bookmark on every open watch this often.</param>
+    public static async Task<SourceHarness> CreateAsync(Action<KubernetesSourceOptions>? configure = null, TimeSpan? bookmarkInterval = null)
     {
         var options = new KubernetesSourceOptions
         {
             InitialBackoff = TimeSpan.FromMilliseconds(10),
             MaxBackoff = TimeSpan.FromMilliseconds(200),
+            ApiProbeInterval = TimeSpan.FromMilliseconds(50),
             WatchTimeout = TimeSpan.FromMinutes(5),
-            WatchIdleTimeout = TimeSpan.FromMinutes(5),
+            WatchIdleTimeout = TimeSpan.FromMinutes(6),
         };
         configure?.Invoke(options);
-        return new SourceHarness(await FakeKubernetesApi.StartAsync(), options);
+        return new SourceHarness(await FakeKubernetesApi.StartAsync(bookmarkInterval: bookmarkInterval), options);
     }
 
     public void Start()

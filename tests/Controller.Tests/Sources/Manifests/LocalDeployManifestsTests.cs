@@ -48,6 +48,19 @@ public class LocalDeployManifestsTests
         Assert.All(backends, b => Assert.Contains(new ObjectKey("default", b.Name), state.Services.Keys));
     }
 
+    [Theory]
+    [InlineData("deploy/local/manifests")]
+    [InlineData("deploy/examples")]
+    public void The_shipped_manifests_have_no_unknown_fields_or_kinds_meant_for_Plexus_that_it_skips(string folder)
+    {
+        var files = Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), folder), "*.yaml").ToList();
+        Assert.NotEmpty(files);
+
+        var problems = files.SelectMany(f => ManifestParser.Parse(File.ReadAllText(f)).Problems).ToList();
+
+        Assert.DoesNotContain(problems, p => p.Kind is ManifestProblemKind.UnknownField or ManifestProblemKind.UnreadKind);
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,0 +1,212 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Plexus.Testing;
+using Xunit.Abstractions;
+
+namespace Plexus.Controller.Tests.EndToEnd;
+
+/// <summary>
+/// HTTP/2 abuse against the plain port of the whole application, with raw frames: rapid reset (CVE-2023-44487),
+/// CONTINUATION floods and more concurrent streams than allowed. What reaches the backend is counted there.
+/// </summary>
+public sealed class Http2AbuseTests(Http2AbuseFixture fixture, ITestOutputHelper output) : IClassFixture<Http2AbuseFixture>
+{
+    private const string Authority = "127.0.0.1";
+
+    [Fact]
+    public async Task A_rapid_reset_storm_ends_the_connection_and_the_backend_sees_a_bounded_share()
+    {
+        const int Storm = 10_000;
+        const string Gate = "storm";
+        using var connectionEnds = new KestrelConnectionEnds(fixture.Plexus.Endpoints.Http.Port);
+        using var socket = await ConnectAsync();
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await Http2FrameIo.StartConnectionAsync(stream);
+        var ended = Http2FrameIo.ReadUntilConnectionEndsAsync(stream);
+
+        // HEADERS then RST_STREAM(CANCEL) for each stream, aimed at a backend endpoint that holds every request until
+        // it is aborted: the work a reset leaves behind is as expensive as it can be.
+        var headers = Hpack.Get($"/slow/{Gate}", Authority);
+        var sent = 0;
+        try
+        {
+            for (var batch = 0; batch < Storm / 500 && !ended.IsCompleted; batch++)
+            {
+                var frames = new MemoryStream();
+                for (var i = 0; i < 500; i++, sent++)
+                {
+                    var streamId = (2 * sent) + 1;
+                    frames.Write(Http2FrameIo.Frame(Http2FrameIo.Headers, Http2FrameIo.EndStream | Http2FrameIo.EndHeaders, streamId, headers));
+                    frames.Write(Http2FrameIo.Frame(Http2FrameIo.RstStream, 0, streamId, Http2FrameIo.ErrorCode(Http2FrameIo.Cancel)));
+                }
+
+                await stream.WriteAsync(frames.ToArray());
+            }
+        }
+        catch (IOException)
+        {
+            // The server closed the connection mid-storm.
+        }
+
+        var goAway = await ended;
+
+        Assert.True(goAway is null or Http2FrameIo.EnhanceYourCalm, $"GOAWAY error code {goAway}");
+        // Kestrel's two rapid-reset guards: too many tracked streams, or more streams queued for output than it tracks.
+        await WaitForConnectionEndAsync(connectionEnds, "stream_reset_limit_exceeded", "output_queue_size_exceeded");
+        var reachedBackend = fixture.Backend.RequestsFor($"/slow/{Gate}").Count;
+        output.WriteLine($"sent {sent} HEADERS+RST_STREAM pairs; GOAWAY {goAway?.ToString() ?? "none"}; {reachedBackend} reached the backend");
+        Assert.True(reachedBackend <= StormBound, $"{reachedBackend} of {sent} reset requests reached the backend");
+        Assert.True((await fixture.Plexus.GetAsync("/after-storm", ClientProtocol.H2c)).IsOk, "the proxy still serves");
+    }
+
+    [Fact]
+    public async Task A_continuation_flood_with_header_bytes_is_a_connection_error_and_reaches_no_backend()
+    {
+        const string Path = "/slow/continuation-bytes";
+        using var connectionEnds = new KestrelConnectionEnds(fixture.Plexus.Endpoints.Http.Port);
+        using var socket = await ConnectAsync();
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await Http2FrameIo.StartConnectionAsync(stream);
+        var ended = Http2FrameIo.ReadUntilConnectionEndsAsync(stream);
+
+        await Http2FrameIo.SendFrameAsync(stream, Http2FrameIo.Headers, Http2FrameIo.EndStream, streamId: 1, Hpack.Get(Path, Authority));
+        var field = Hpack.Literal("x-flood", new string('a', 1000));
+        try
+        {
+            // 1 MB of header fields in CONTINUATION frames that never end the header block.
+            for (var i = 0; i < 1000 && !ended.IsCompleted; i++)
+            {
+                await stream.WriteAsync(Http2FrameIo.Frame(Http2FrameIo.Continuation, 0, 1, field));
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        var goAway = await ended;
+        output.WriteLine($"GOAWAY {goAway?.ToString() ?? "none"}");
+
+        Assert.True(goAway is null or > 0, $"GOAWAY error code {goAway}");
+        await WaitForConnectionEndAsync(connectionEnds, "max_request_headers_total_size_exceeded");
+        Assert.Empty(fixture.Backend.RequestsFor(Path));
+    }
+
+    [Fact]
+    public async Task A_continuation_flood_of_empty_frames_ends_at_the_request_headers_timeout_and_reaches_no_backend()
+    {
+        const string Path = "/slow/continuation-empty";
+        using var connectionEnds = new KestrelConnectionEnds(fixture.Plexus.Endpoints.Http.Port);
+        using var socket = await ConnectAsync();
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await Http2FrameIo.StartConnectionAsync(stream);
+        var ended = Http2FrameIo.ReadUntilConnectionEndsAsync(stream);
+
+        await Http2FrameIo.SendFrameAsync(stream, Http2FrameIo.Headers, Http2FrameIo.EndStream, streamId: 1, Hpack.Get(Path, Authority));
+        var batch = Enumerable.Repeat(Http2FrameIo.Frame(Http2FrameIo.Continuation, 0, 1, []), 1000).SelectMany(f => f).ToArray();
+        try
+        {
+            // Empty frames add no header bytes, so only the request headers timeout (1 s here) can end this; the
+            // read above gives up after 20 s without a frame, which fails the test.
+            while (!ended.IsCompleted)
+            {
+                await stream.WriteAsync(batch);
+                await Task.WhenAny(ended, Task.Delay(TimeSpan.FromMilliseconds(10)));
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        var goAway = await ended;
+        output.WriteLine($"GOAWAY {goAway?.ToString() ?? "none"}");
+
+        Assert.True(goAway is null or > 0, $"GOAWAY error code {goAway}");
+        await WaitForConnectionEndAsync(connectionEnds, "request_headers_timeout");
+        Assert.Empty(fixture.Backend.RequestsFor(Path));
+    }
+
+    [Fact]
+    public async Task Streams_over_the_concurrent_limit_are_refused_and_the_others_are_served()
+    {
+        const string Gate = "held";
+        using var socket = await ConnectAsync();
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await Http2FrameIo.StartConnectionAsync(stream);
+        var settings = await Http2FrameIo.ReadFrameAsync(stream);
+        Assert.Equal(Http2FrameIo.Settings, settings.Type);
+        Assert.Equal(Http2AbuseFixture.MaxConcurrentStreams, Setting(settings.Payload, id: 0x3)); // SETTINGS_MAX_CONCURRENT_STREAMS
+
+        var headers = Hpack.Get($"/slow/{Gate}", Authority);
+        var allowed = Enumerable.Range(0, Http2AbuseFixture.MaxConcurrentStreams).Select(i => (2 * i) + 1).ToArray();
+        foreach (var id in allowed)
+        {
+            await Http2FrameIo.SendFrameAsync(stream, Http2FrameIo.Headers, Http2FrameIo.EndStream | Http2FrameIo.EndHeaders, id, headers);
+        }
+
+        await Eventually.UntilAsync(() => fixture.Backend.Gates.StartedCount(Gate) == allowed.Length, because: "the allowed streams reach the backend");
+        var extra = allowed[^1] + 2;
+        await Http2FrameIo.SendFrameAsync(stream, Http2FrameIo.Headers, Http2FrameIo.EndStream | Http2FrameIo.EndHeaders, extra, headers);
+
+        var reset = await NextFrameAsync(stream, f => f.Type == Http2FrameIo.RstStream);
+        Assert.Equal(extra, reset.StreamId);
+        Assert.Equal(Http2FrameIo.RefusedStream, BinaryPrimitives.ReadInt32BigEndian(reset.Payload));
+
+        fixture.Backend.Gates.Release(Gate);
+        var finished = new HashSet<int>();
+        while (finished.Count < allowed.Length)
+        {
+            var end = await NextFrameAsync(stream, f => f.Type is 0x0 or Http2FrameIo.Headers && (f.Flags & Http2FrameIo.EndStream) != 0);
+            finished.Add(end.StreamId);
+        }
+
+        Assert.Equal(allowed, finished.Order());
+        Assert.Equal(allowed.Length, fixture.Backend.RequestsFor($"/slow/{Gate}").Count);
+    }
+
+    // Kestrel dispatches a stream only while the connection tracks at most max(2 × streams limit, 100) streams whose
+    // work is unfinished, and closes the connection after 100 refusals beyond that, or as soon as more streams wait
+    // for output than it tracks; streams that finish in between make room for a few more. Without these guards every
+    // one of the 10,000 would be dispatched.
+    private const int StormBound = 1_000;
+
+    // Kestrel records why it ended a connection once the connection is disposed, shortly after the client saw it end.
+    private static async Task WaitForConnectionEndAsync(KestrelConnectionEnds ends, params string[] reasons)
+    {
+        await Eventually.UntilAsync(() => ends.Errors.Count > 0, because: $"Kestrel records why it ended the connection ({string.Join(" or ", reasons)})");
+        Assert.Contains(Assert.Single(ends.Errors), reasons);
+    }
+
+    private async Task<Socket> ConnectAsync()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(fixture.Plexus.Endpoints.Http);
+        return socket;
+    }
+
+    private static async Task<(byte Type, byte Flags, int StreamId, byte[] Payload)> NextFrameAsync(
+        Stream stream, Func<(byte Type, byte Flags, int StreamId, byte[] Payload), bool> match)
+    {
+        while (true)
+        {
+            var frame = await Http2FrameIo.ReadFrameAsync(stream);
+            Assert.NotEqual(Http2FrameIo.GoAway, frame.Type);
+            if (match(frame))
+            {
+                return frame;
+            }
+        }
+    }
+
+    private static int? Setting(byte[] payload, int id)
+    {
+        for (var offset = 0; offset + 6 <= payload.Length; offset += 6)
+        {
+            if (BinaryPrimitives.ReadUInt16BigEndian(payload.AsSpan(offset)) == id)
+            {
+                return (int)BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(offset + 2));
+            }
+        }
+
+        return null;
+    }
+}
