@@ -100,7 +100,10 @@ public static class ManifestParser
         obj ??= ReadWithYamlDotNet(text, typeKey, index, firstLine);
         Normalize(obj, index, firstLine, json.Json);
         objects.Add(obj);
-        AddUnknownFields(text, modelType, obj, json.Kind, index, firstLine, problems);
+        if (UnknownFieldFinder.HasUnknownFields(json.Json, modelType))
+        {
+            AddUnknownFields(text, modelType, obj, json.Kind, index, firstLine, problems);
+        }
     }
 
     private static void AddUnknownFields(

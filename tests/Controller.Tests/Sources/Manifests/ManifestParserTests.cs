@@ -280,4 +280,17 @@ public class ManifestParserTests
 
         Assert.Equal(plain.Metadata.ResourceVersion, commented.Metadata.ResourceVersion);
     }
+
+    [Theory]
+    [InlineData("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a, labels: {any-key: x}}\nspec: {rules: [{http: {paths: [{path: /, pathType: Prefix}]}}]}\n")]
+    [InlineData("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec: {rules: [{http: {paths: [{path: /, pathtype: Prefix}]}}]}\n")]
+    [InlineData("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec: {tsl: []}\n")]
+    [InlineData("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a, annotations: {x: y}}\nstatus: {loadBalancer: {ingress: [{ip: 127.0.0.1}]}}\n")]
+    [InlineData("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a, nmespace: b}\n")]
+    public void The_json_pre_check_for_unknown_fields_agrees_with_the_yaml_walk(string yaml)
+    {
+        var json = Assert.IsType<byte[]>(YamlToJson.Convert(yaml)?.Json);
+
+        Assert.Equal(UnknownFieldFinder.Find(yaml, typeof(V1Ingress)).Count > 0, UnknownFieldFinder.HasUnknownFields(json, typeof(V1Ingress)));
+    }
 }
