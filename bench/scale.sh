@@ -5,8 +5,11 @@
 # a markdown table: initial list -> first applied snapshot, EndpointSlice change -> traffic at the new endpoint
 # (p50/p99), Plexus resident memory, snapshot build durations by kind.
 #
-# usage: bench/scale.sh [--out FILE] [bench/Scale arguments: --services N --endpoints-per-service N --iterations N
-#                        --probe-interval HH:MM:SS --first-verdict-wait HH:MM:SS]
+# With --mode manifests the same cluster is written as YAML files (one per app, bench-N/svc-M.yaml) and Plexus runs with
+# --manifests on them: process start -> /readyz 200, app file rewritten -> traffic at the new endpoint, memory.
+#
+# usage: bench/scale.sh [--out FILE] [bench/Scale arguments: --mode kubernetes|manifests --services N
+#                        --endpoints-per-service N --iterations N --probe-interval HH:MM:SS --first-verdict-wait HH:MM:SS]
 # Only 127.0.0.0/8 is touched (endpoints are 127.1.x.y:9, where nothing listens; the backends are on 127.0.0.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."

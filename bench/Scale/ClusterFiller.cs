@@ -20,19 +20,24 @@ internal static class ClusterFiller
 
     public static void Fill(FakeKubernetesApi api, int services, int endpointsPerService)
     {
-        api.Create(new V1IngressClass
-        {
-            Metadata = new V1ObjectMeta { Name = "plexus" },
-            Spec = new V1IngressClassSpec { Controller = "plexus.dev/ingress-controller" },
-        });
-
+        api.Create(IngressClass());
         for (var i = 0; i < services; i++)
         {
             api.Create(Service(i));
-            api.Create(Slice(i, [.. Enumerable.Range(i * endpointsPerService, endpointsPerService).Select(DeadAddress)], DeadPort));
+            api.Create(DeadSlice(i, endpointsPerService));
             api.Create(Ingress(i));
         }
     }
+
+    public static V1IngressClass IngressClass() => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "plexus" },
+        Spec = new V1IngressClassSpec { Controller = "plexus.dev/ingress-controller" },
+    };
+
+    /// <summary>The initial slice of <paramref name="service"/>: endpoints on 127.1.x.y where nothing listens.</summary>
+    public static V1EndpointSlice DeadSlice(int service, int endpointsPerService) =>
+        Slice(service, [.. Enumerable.Range(service * endpointsPerService, endpointsPerService).Select(DeadAddress)], DeadPort);
 
     /// <summary>The slice of <paramref name="service"/> with the given ready endpoints on one port.</summary>
     public static V1EndpointSlice Slice(int service, string[] addresses, int port) => new()
@@ -48,15 +53,15 @@ internal static class ClusterFiller
         Ports = [new Discoveryv1EndpointPort { Name = "http", Port = port, Protocol = "TCP" }],
     };
 
-    private static string DeadAddress(int index) => $"127.1.{index / 256}.{index % 256}";
+    public static string DeadAddress(int index) => $"127.1.{index / 256}.{index % 256}";
 
-    private static V1Service Service(int i) => new()
+    public static V1Service Service(int i) => new()
     {
         Metadata = new V1ObjectMeta { NamespaceProperty = Namespace(i), Name = ServiceName(i) },
         Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Name = "http", Port = 80, Protocol = "TCP" }] },
     };
 
-    private static V1Ingress Ingress(int i) => new()
+    public static V1Ingress Ingress(int i) => new()
     {
         Metadata = new V1ObjectMeta { NamespaceProperty = Namespace(i), Name = "ing-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         Spec = new V1IngressSpec

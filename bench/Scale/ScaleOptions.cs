@@ -5,6 +5,7 @@ namespace Plexus.Bench.Scale;
 /// <summary>Command line of the scale benchmark.</summary>
 internal sealed record ScaleOptions(
     string PlexusDll,
+    bool Manifests,
     int Services,
     int EndpointsPerService,
     int Iterations,
@@ -16,7 +17,7 @@ internal sealed record ScaleOptions(
     public const string Usage = """
         usage: Plexus.Bench.Scale --plexus PATH/Plexus.Controller.dll [--services 10000] [--endpoints-per-service 5]
                                   [--iterations 100] [--probe-interval 01:00:00] [--first-verdict-wait 00:00:03] [--out FILE]
-                                  [--plexus-env NAME=VALUE]...
+                                  [--plexus-env NAME=VALUE]... [--mode kubernetes|manifests]
         """;
 
     public static ScaleOptions Parse(string[] args)
@@ -24,6 +25,7 @@ internal sealed record ScaleOptions(
         string? plexus = null, firstVerdictWait = null, output = null;
         int services = 10_000, perService = 5, iterations = 100;
         var probeInterval = "01:00:00";
+        var manifests = false;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
@@ -37,6 +39,7 @@ internal sealed record ScaleOptions(
                 case "--probe-interval": probeInterval = value; break;
                 case "--first-verdict-wait": firstVerdictWait = value; break;
                 case "--out": output = value; break;
+                case "--mode" when value is "kubernetes" or "manifests": manifests = value == "manifests"; break;
                 case "--plexus-env" when value.Split('=', 2) is [{ Length: > 0 } name, var setting]: environment[name] = setting; break;
                 default: throw new ArgumentException($"unknown argument {args[i]}\n{Usage}");
             }
@@ -54,6 +57,6 @@ internal sealed record ScaleOptions(
             throw new ArgumentException($"sizes out of range\n{Usage}");
         }
 
-        return new ScaleOptions(plexus, services, perService, iterations, probeInterval, firstVerdictWait, output, environment);
+        return new ScaleOptions(plexus, manifests, services, perService, iterations, probeInterval, firstVerdictWait, output, environment);
     }
 }

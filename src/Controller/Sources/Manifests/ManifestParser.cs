@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using k8s;
 using k8s.Models;
 using Plexus.Controller.Store;
@@ -32,6 +33,16 @@ public static class ManifestParser
         ["v1/Pod"] = typeof(V1Pod),
     };
 
+    // Read through JSON (see YamlToJson). Secrets and Pods keep YamlDotNet's reading: KubernetesClient's YAML and JSON
+    // readers treat byte[] data and quantities differently, and both kinds are few.
+    private static readonly Dictionary<string, Func<string, IKubernetesObject<V1ObjectMeta>?>> JsonReaders = new(StringComparer.Ordinal)
+    {
+        ["networking.k8s.io/v1/Ingress"] = json => KubernetesJson.Deserialize<V1Ingress>(json),
+        ["networking.k8s.io/v1/IngressClass"] = json => KubernetesJson.Deserialize<V1IngressClass>(json),
+        ["v1/Service"] = json => KubernetesJson.Deserialize<V1Service>(json),
+        ["discovery.k8s.io/v1/EndpointSlice"] = json => KubernetesJson.Deserialize<V1EndpointSlice>(json),
+    };
+
     public static ManifestDocuments Parse(string content)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -51,63 +62,61 @@ public static class ManifestParser
     private static void ParseDocument(
         string text, int index, int firstLine, List<IKubernetesObject<V1ObjectMeta>> objects, List<string> ignored, List<ManifestProblem> problems)
     {
-        Dictionary<string, object>? head;
+        ManifestJsonDocument? json;
         try
         {
-            head = KubernetesYaml.Deserialize<Dictionary<string, object>>(text);
+            json = YamlToJson.Convert(text);
         }
         catch (YamlException ex)
         {
             throw Problem(index, firstLine, ex);
         }
+        catch (NotSupportedException)
+        {
+            // Aliases, merge keys, tags: YamlDotNet's own reading, slower but complete.
+            ParseDocumentWithYamlDotNet(text, index, firstLine, objects, ignored, problems);
+            return;
+        }
 
-        if (head is null)
+        if (json is null)
         {
             return; // only comments or an empty document
         }
 
-        var apiVersion = head.GetValueOrDefault("apiVersion") as string;
-        var kind = head.GetValueOrDefault("kind") as string;
-        if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
+        if (string.IsNullOrEmpty(json.ApiVersion) || string.IsNullOrEmpty(json.Kind))
         {
             throw new ManifestParseException(Where(index, firstLine) + "apiVersion and kind are required.") { Line = firstLine };
         }
 
-        if (!SupportedTypes.TryGetValue($"{apiVersion}/{kind}", out var modelType))
+        var typeKey = $"{json.ApiVersion}/{json.Kind}";
+        if (!SupportedTypes.TryGetValue(typeKey, out var modelType))
         {
-            ignored.Add($"{apiVersion} {kind} {NameOf(head)} (document {index}, line {firstLine})");
-            problems.Add(NotRead(apiVersion, kind, NameOf(head), index, firstLine));
+            ignored.Add($"{json.ApiVersion} {json.Kind} {json.Name ?? "?"} (document {index}, line {firstLine})");
+            problems.Add(NotRead(json.ApiVersion, json.Kind, json.Name ?? "?", index, firstLine));
             return;
         }
 
-        List<object> loaded;
-        try
+        var obj = JsonReaders.TryGetValue(typeKey, out var read) ? TryReadJson(read, json.Json) : null;
+        obj ??= ReadWithYamlDotNet(text, typeKey, index, firstLine);
+        Normalize(obj, index, firstLine, json.Json);
+        objects.Add(obj);
+        if (UnknownFieldFinder.HasUnknownFields(json.Json, modelType))
         {
-            loaded = KubernetesYaml.LoadAllFromString(text, SupportedTypes);
+            AddUnknownFields(text, modelType, obj, json.Kind, index, firstLine, problems);
         }
-        catch (YamlException ex)
-        {
-            throw Problem(index, firstLine, ex);
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or InvalidOperationException or OverflowException)
-        {
-            // The model's type converters throw these for values of the wrong shape.
-            throw new ManifestParseException(Where(index, firstLine) + ManifestErrorText.ForUser(ex.Message), ex) { Line = firstLine };
-        }
+    }
 
-        foreach (var obj in loaded.OfType<IKubernetesObject<V1ObjectMeta>>())
+    private static void AddUnknownFields(
+        string text, Type modelType, IKubernetesObject<V1ObjectMeta> obj, string kind, int index, int firstLine, List<ManifestProblem> problems)
+    {
+        foreach (var unknown in UnknownFieldFinder.Find(text, modelType))
         {
-            Normalize(obj, index, firstLine);
-            objects.Add(obj);
-            foreach (var unknown in UnknownFieldFinder.Find(text, modelType))
-            {
-                var hint = unknown.DidYouMean is null ? string.Empty : $" (did you mean '{unknown.DidYouMean}'?)";
-                var line = firstLine + unknown.Line - 1;
-                problems.Add(new ManifestProblem(
-                    ManifestProblemKind.UnknownField,
-                    line,
-                    $"{kind} {obj.Metadata.NamespaceProperty}{(obj.Metadata.NamespaceProperty is null ? string.Empty : "/")}{obj.Metadata.Name} (document {index}, line {line}): unknown field '{unknown.Path}'{hint} is ignored"));
-            }
+            var hint = unknown.DidYouMean is null ? string.Empty : $" (did you mean '{unknown.DidYouMean}'?)";
+            var line = firstLine + unknown.Line - 1;
+            problems.Add(new ManifestProblem(
+                ManifestProblemKind.UnknownField,
+                line,
+                $"{kind} {obj.Metadata.NamespaceProperty}{(obj.Metadata.NamespaceProperty is null ? string.Empty : "/")}{obj.Metadata.Name} (document {index}, line {line}): unknown field '{unknown.Path}'{hint} is ignored"));
         }
     }
 
@@ -133,7 +142,89 @@ public static class ManifestParser
             $"{where} is skipped: Plexus reads only Ingress, IngressClass, Service, EndpointSlice, Secret and Pod");
     }
 
-    private static void Normalize(IKubernetesObject<V1ObjectMeta> obj, int index, int firstLine)
+
+    /// <summary>
+    /// The model object from the document's JSON, or null when System.Text.Json refuses it (a value of another type
+    /// than the field's, e.g. an unquoted number in a label): YamlDotNet's reading then decides, leniently, as before.
+    /// </summary>
+    private static IKubernetesObject<V1ObjectMeta>? TryReadJson(Func<string, IKubernetesObject<V1ObjectMeta>?> read, byte[] json)
+    {
+        try
+        {
+            return read(Encoding.UTF8.GetString(json));
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private static IKubernetesObject<V1ObjectMeta> ReadWithYamlDotNet(string text, string typeKey, int index, int firstLine)
+    {
+        var loaded = LoadWithYamlDotNet(text, index, firstLine);
+        return loaded.OfType<IKubernetesObject<V1ObjectMeta>>().FirstOrDefault()
+            ?? throw new ManifestParseException(Where(index, firstLine) + $"cannot read the document as {typeKey}.") { Line = firstLine };
+    }
+
+    private static void ParseDocumentWithYamlDotNet(
+        string text, int index, int firstLine, List<IKubernetesObject<V1ObjectMeta>> objects, List<string> ignored, List<ManifestProblem> problems)
+    {
+        Dictionary<string, object>? head;
+        try
+        {
+            head = KubernetesYaml.Deserialize<Dictionary<string, object>>(text);
+        }
+        catch (YamlException ex)
+        {
+            throw Problem(index, firstLine, ex);
+        }
+
+        if (head is null)
+        {
+            return;
+        }
+
+        var apiVersion = head.GetValueOrDefault("apiVersion") as string;
+        var kind = head.GetValueOrDefault("kind") as string;
+        if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
+        {
+            throw new ManifestParseException(Where(index, firstLine) + "apiVersion and kind are required.") { Line = firstLine };
+        }
+
+        if (!SupportedTypes.TryGetValue($"{apiVersion}/{kind}", out var modelType))
+        {
+            ignored.Add($"{apiVersion} {kind} {NameOf(head)} (document {index}, line {firstLine})");
+            problems.Add(NotRead(apiVersion, kind, NameOf(head), index, firstLine));
+            return;
+        }
+
+        foreach (var obj in LoadWithYamlDotNet(text, index, firstLine).OfType<IKubernetesObject<V1ObjectMeta>>())
+        {
+            // No JSON to derive the version from: the serialized object's.
+            Normalize(obj, index, firstLine, json: null);
+            objects.Add(obj);
+            AddUnknownFields(text, modelType, obj, kind, index, firstLine, problems);
+        }
+    }
+
+    private static List<object> LoadWithYamlDotNet(string text, int index, int firstLine)
+    {
+        try
+        {
+            return KubernetesYaml.LoadAllFromString(text, SupportedTypes);
+        }
+        catch (YamlException ex)
+        {
+            throw Problem(index, firstLine, ex);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or InvalidOperationException or OverflowException)
+        {
+            // The model's type converters throw these for values of the wrong shape.
+            throw new ManifestParseException(Where(index, firstLine) + ManifestErrorText.ForUser(ex.Message), ex) { Line = firstLine };
+        }
+    }
+
+    private static void Normalize(IKubernetesObject<V1ObjectMeta> obj, int index, int firstLine, byte[]? json)
     {
         var kind = ResourceKinds.Of(obj);
         var metadata = obj.Metadata ??= new V1ObjectMeta();
@@ -164,9 +255,10 @@ public static class ManifestParser
         }
 
         // A version derived from the content: unchanged documents are no-ops for the store, and a resourceVersion
-        // copied into the file (e.g. from kubectl get -o yaml) cannot hide an edit.
+        // copied into the file (e.g. from kubectl get -o yaml) cannot hide an edit. The document's JSON is that
+        // content without comments and layout.
         metadata.ResourceVersion = null;
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(KubernetesYaml.Serialize(obj)));
+        var hash = SHA256.HashData(json ?? Encoding.UTF8.GetBytes(KubernetesYaml.Serialize(obj)));
         metadata.ResourceVersion = "manifest-" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using YamlDotNet.RepresentationModel;
 
@@ -35,6 +36,47 @@ public static class UnknownFieldFinder
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Whether the JSON of a document has a field <paramref name="modelType"/> does not have: the same walk as
+    /// <see cref="Find"/> without paths and lines, so that the YAML, which <see cref="Find"/> reads a second time, is
+    /// only read again for the rare document that has one.
+    /// </summary>
+    public static bool HasUnknownFields(ReadOnlyMemory<byte> json, Type modelType)
+    {
+        ArgumentNullException.ThrowIfNull(modelType);
+        using var document = JsonDocument.Parse(json);
+        return HasUnknown(document.RootElement, modelType);
+    }
+
+    private static bool HasUnknown(JsonElement node, Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (ElementType(type) is { } element)
+        {
+            return node.ValueKind == JsonValueKind.Array && node.EnumerateArray().Any(child => HasUnknown(child, element));
+        }
+
+        if (DictionaryValueType(type) is { } value)
+        {
+            return node.ValueKind == JsonValueKind.Object && node.EnumerateObject().Any(child => HasUnknown(child.Value, value));
+        }
+
+        if (node.ValueKind != JsonValueKind.Object || Fields(type) is not { } fields)
+        {
+            return false;
+        }
+
+        foreach (var property in node.EnumerateObject())
+        {
+            if (!fields.TryGetValue(property.Name, out var fieldType) || HasUnknown(property.Value, fieldType))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Walk(YamlNode node, Type type, string path, List<UnknownField> found)

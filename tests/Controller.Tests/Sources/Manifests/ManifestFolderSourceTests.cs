@@ -195,7 +195,7 @@ public sealed class ManifestFolderSourceTests : IDisposable
 
         """;
 
-    private static string Slice(string name, string service, int port) => $"""
+    internal static string Slice(string name, string service, int port) => $"""
         apiVersion: discovery.k8s.io/v1
         kind: EndpointSlice
         metadata:

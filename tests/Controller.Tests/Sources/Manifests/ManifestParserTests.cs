@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using Plexus.Controller.Sources.Manifests;
 
@@ -179,5 +180,117 @@ public class ManifestParserTests
         var parsed = ManifestParser.Parse(yaml);
         Assert.Empty(parsed.Objects);
         Assert.Empty(parsed.Ignored);
+    }
+
+    private const string Rich = """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: shop
+          namespace: web
+          labels: {app: shop, "tier": front}
+          annotations:
+            plexus.dev/backend-protocol: "h2c"
+            nginx.ingress.kubernetes.io/proxy-body-size: 8m
+            description: |
+              two
+              lines
+        spec:
+          ingressClassName: plexus
+          defaultBackend:
+            service: {name: fallback, port: {name: http}}
+          tls:
+          - hosts: [shop.example.com, "*.shop.example.com"]
+            secretName: shop-tls
+          rules:
+          - host: shop.example.com
+            http:
+              paths:
+              - {path: /api, pathType: Prefix, backend: {service: {name: api, port: {number: 8080}}}}
+              - path: /static
+                pathType: ImplementationSpecific
+                backend:
+                  resource: {apiGroup: example.com, kind: Bucket, name: static}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: api, namespace: web, annotations: {plexus.dev/backend-protocol: "grpc=h2c,web=http"}}
+        spec:
+          type: ClusterIP
+          selector: {app: api}
+          ports:
+          - {name: grpc, port: 50051, targetPort: 50051, appProtocol: kubernetes.io/h2c, protocol: TCP}
+          - {name: web, port: 80, targetPort: web}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: api-x1
+          namespace: web
+          labels: {kubernetes.io/service-name: api}
+        addressType: IPv4
+        endpoints:
+        - addresses: [10.0.0.1]
+          conditions: {ready: true, serving: true, terminating: false}
+          targetRef: {kind: Pod, name: api-0, namespace: web}
+        - addresses: [10.0.0.2]
+          conditions: {ready: false}
+        ports:
+        - {name: grpc, port: 50051, protocol: TCP, appProtocol: kubernetes.io/h2c}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: IngressClass
+        metadata: {name: plexus, annotations: {ingressclass.kubernetes.io/is-default-class: "true"}}
+        spec: {controller: plexus.dev/ingress-controller}
+
+        """;
+
+    [Fact]
+    public void Documents_read_through_json_equal_what_yamldotnet_reads()
+    {
+        var parsed = ManifestParser.Parse(Rich).Objects;
+        var direct = Rich.Split("---\n").Select(d => KubernetesYaml.LoadAllFromString(d).Single()).Cast<k8s.IKubernetesObject<V1ObjectMeta>>().ToList();
+
+        Assert.Equal(direct.Count, parsed.Count);
+        foreach (var (mine, theirs) in parsed.Zip(direct))
+        {
+            mine.Metadata.ResourceVersion = null;
+            Assert.Equal(KubernetesJson.Serialize(theirs), KubernetesJson.Serialize(mine));
+        }
+    }
+
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: {version: 1.0, enabled: true}\n", "version=1.0,enabled=true")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: {version: \"2\"}\nspec: {ports: [{port: \"80\"}]}\n", "version=2")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: &l {x: y}\n  annotations: *l\n", "x=y")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: {x: !!str 1}\n", "x=1")]
+    public void Values_yaml_reads_leniently_are_still_read(string yaml, string labels)
+    {
+        var service = (V1Service)Assert.Single(ManifestParser.Parse(yaml).Objects);
+
+        Assert.Equal(labels, string.Join(',', service.Metadata.Labels.Select(l => $"{l.Key}={l.Value}")));
+        Assert.StartsWith("manifest-", service.Metadata.ResourceVersion, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Comments_and_layout_do_not_change_the_version()
+    {
+        var plain = ManifestParser.Parse("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n").Objects[0];
+        var commented = ManifestParser.Parse("# the api\napiVersion: v1\nkind: Service\nmetadata:\n  name: a   # its name\nspec:\n  ports:\n  - port: 80\n").Objects[0];
+
+        Assert.Equal(plain.Metadata.ResourceVersion, commented.Metadata.ResourceVersion);
+    }
+
+    [Theory]
+    [InlineData("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a, labels: {any-key: x}}\nspec: {rules: [{http: {paths: [{path: /, pathType: Prefix}]}}]}\n")]
+    [InlineData("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec: {rules: [{http: {paths: [{path: /, pathtype: Prefix}]}}]}\n")]
+    [InlineData("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec: {tsl: []}\n")]
+    [InlineData("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a, annotations: {x: y}}\nstatus: {loadBalancer: {ingress: [{ip: 127.0.0.1}]}}\n")]
+    [InlineData("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a, nmespace: b}\n")]
+    public void The_json_pre_check_for_unknown_fields_agrees_with_the_yaml_walk(string yaml)
+    {
+        var json = Assert.IsType<byte[]>(YamlToJson.Convert(yaml)?.Json);
+
+        Assert.Equal(UnknownFieldFinder.Find(yaml, typeof(V1Ingress)).Count > 0, UnknownFieldFinder.HasUnknownFields(json, typeof(V1Ingress)));
     }
 }
