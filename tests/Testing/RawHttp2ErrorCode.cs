@@ -4,7 +4,6 @@ namespace Plexus.Testing;
 public static class RawHttp2ErrorCode
 {
     public const int NoError = 0x0;
-    public const int ProtocolError = 0x1;
     public const int RefusedStream = 0x7;
     public const int Cancel = 0x8;
     public const int EnhanceYourCalm = 0xb;
