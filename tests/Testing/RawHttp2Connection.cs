@@ -9,13 +9,11 @@ namespace Plexus.Testing;
 /// <summary>
 /// A hand-driven HTTP/2 client connection on 127.0.0.1, cleartext (h2c prior knowledge) or TLS (ALPN h2): sends
 /// header blocks byte for byte as given (HPACK literals without indexing, so invalid names and values reach the
-/// server unchanged), DATA frames, or any raw frame; decodes the answers (HPACK with the static and dynamic tables,
-/// no Huffman, which Kestrel does not use). Every read is bounded.
+/// server unchanged), DATA frames, any raw frame, or many frames in one write (floods, rapid reset); decodes the
+/// answers (HPACK with the static and dynamic tables, no Huffman, which Kestrel does not use). Every read is bounded.
 /// </summary>
 public sealed class RawHttp2Connection : IAsyncDisposable
 {
-    public const int ProtocolError = 0x1;
-
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
@@ -36,42 +34,73 @@ public sealed class RawHttp2Connection : IAsyncDisposable
     /// </summary>
     public static RawHttp2Connection Attach(Stream stream) => new(null, stream);
 
-    /// <summary>Connects, sends the preface and an empty SETTINGS, and waits for the server's SETTINGS.</summary>
-    public static async Task<RawHttp2Connection> ConnectAsync(int port, bool tls = false, CancellationToken ct = default)
+    /// <summary>
+    /// Connects and sends the preface and an empty SETTINGS, and reads nothing: the server's SETTINGS is the first frame
+    /// the caller reads, and the caller acknowledges it or not.
+    /// </summary>
+    public static async Task<RawHttp2Connection> OpenAsync(int port, bool tls = false, CancellationToken ct = default)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
-        Stream stream = new NetworkStream(socket, ownsSocket: false);
-        if (tls)
+        Stream? stream = null;
+        try
         {
-            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-            await ssl.AuthenticateAsClientAsync(
-                new SslClientAuthenticationOptions
-                {
-                    TargetHost = "localhost",
-                    ApplicationProtocols = [SslApplicationProtocol.Http2],
-                    RemoteCertificateValidationCallback = (_, _, _, _) => true,
-                },
-                ct);
-            if (ssl.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
+            stream = new NetworkStream(socket, ownsSocket: false);
+            if (tls)
             {
-                throw new InvalidOperationException("the server did not select h2 in ALPN");
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                await ssl.AuthenticateAsClientAsync(
+                    new SslClientAuthenticationOptions
+                    {
+                        TargetHost = "localhost",
+                        ApplicationProtocols = [SslApplicationProtocol.Http2],
+                        RemoteCertificateValidationCallback = (_, _, _, _) => true,
+                    },
+                    ct);
+                if (ssl.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
+                {
+                    throw new InvalidOperationException("the server did not select h2 in ALPN");
+                }
             }
 
-            stream = ssl;
+            await stream.WriteAsync(Preface, ct);
+            await stream.WriteAsync(RawHttp2Frame.Encode(RawHttp2Frame.Settings, 0, 0, []), ct);
         }
-
-        var connection = new RawHttp2Connection(socket, stream);
-        await stream.WriteAsync(Preface, ct);
-        await connection.SendFrameAsync(RawHttp2Frame.Settings, 0, 0, ReadOnlyMemory<byte>.Empty, ct);
-        var settings = await connection.ReadFrameAsync();
-        if (settings.Type != RawHttp2Frame.Settings)
+        catch
         {
-            throw new InvalidDataException($"expected the server's SETTINGS, got frame type {settings.Type}");
+            if (stream is not null)
+            {
+                await stream.DisposeAsync();
+            }
+
+            socket.Dispose();
+            throw;
         }
 
-        await connection.SendFrameAsync(RawHttp2Frame.Settings, RawHttp2Frame.Ack, 0, ReadOnlyMemory<byte>.Empty, ct);
-        return connection;
+        return new RawHttp2Connection(socket, stream);
+    }
+
+    /// <summary><see cref="OpenAsync"/>, then waits for the server's SETTINGS and acknowledges it.</summary>
+    public static async Task<RawHttp2Connection> ConnectAsync(int port, bool tls = false, CancellationToken ct = default)
+    {
+        var connection = await OpenAsync(port, tls, ct);
+        try
+        {
+            var settings = await connection.ReadFrameAsync();
+            if (settings.Type != RawHttp2Frame.Settings)
+            {
+                throw new InvalidDataException($"expected the server's SETTINGS, got frame type {settings.Type}");
+            }
+
+            await connection.SendFrameAsync(RawHttp2Frame.Settings, RawHttp2Frame.Ack, 0, ReadOnlyMemory<byte>.Empty, ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>
@@ -91,6 +120,20 @@ public sealed class RawHttp2Connection : IAsyncDisposable
         return [.. block];
     }
 
+    /// <summary>
+    /// The pseudo-header fields of a cleartext GET in few bytes: :method and :scheme indexed from the static table,
+    /// :path and :authority literals with indexed names, so a flood of requests costs the client as little as it can.
+    /// </summary>
+    public static byte[] EncodeGet(string path, string authority)
+    {
+        var block = new List<byte> { 0x82, 0x86 }; // static 2 ":method: GET", static 6 ":scheme: http"
+        AddInteger(block, 0x00, 4, 4); // ":path"
+        AddString(block, path);
+        AddInteger(block, 0x00, 4, 1); // ":authority"
+        AddString(block, authority);
+        return [.. block];
+    }
+
     /// <summary>HEADERS (END_HEADERS, and END_STREAM when <paramref name="endStream"/>) with <see cref="EncodeHeaders"/>.</summary>
     public Task SendHeadersAsync(int streamId, IEnumerable<(string Name, string Value)> headers, bool endStream, CancellationToken ct = default) =>
         SendFrameAsync(RawHttp2Frame.Headers, (byte)(RawHttp2Frame.EndHeaders | (endStream ? RawHttp2Frame.EndStream : 0)), streamId, EncodeHeaders(headers), ct);
@@ -98,20 +141,16 @@ public sealed class RawHttp2Connection : IAsyncDisposable
     public Task SendDataAsync(int streamId, ReadOnlyMemory<byte> data, bool endStream, CancellationToken ct = default) =>
         SendFrameAsync(RawHttp2Frame.Data, endStream ? RawHttp2Frame.EndStream : (byte)0, streamId, data, ct);
 
-    public async Task SendFrameAsync(byte type, byte flags, int streamId, ReadOnlyMemory<byte> payload, CancellationToken ct = default)
+    public Task SendFrameAsync(byte type, byte flags, int streamId, ReadOnlyMemory<byte> payload, CancellationToken ct = default) =>
+        SendAsync(RawHttp2Frame.Encode(type, flags, streamId, payload.Span), ct);
+
+    /// <summary>Writes <paramref name="frames"/> as they are, in one write: e.g. many frames made with <see cref="RawHttp2Frame.Encode"/>.</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> frames, CancellationToken ct = default)
     {
-        var frame = new byte[9 + payload.Length];
-        frame[0] = (byte)(payload.Length >> 16);
-        frame[1] = (byte)(payload.Length >> 8);
-        frame[2] = (byte)payload.Length;
-        frame[3] = type;
-        frame[4] = flags;
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
-        payload.Span.CopyTo(frame.AsSpan(9));
         await _writeLock.WaitAsync(ct);
         try
         {
-            await _stream.WriteAsync(frame, ct);
+            await _stream.WriteAsync(frames, ct);
             await _stream.FlushAsync(ct);
         }
         finally
@@ -162,15 +201,13 @@ public sealed class RawHttp2Connection : IAsyncDisposable
                     await SendFrameAsync(RawHttp2Frame.Ping, RawHttp2Frame.Ack, 0, frame.Payload);
                     continue;
                 case RawHttp2Frame.GoAway:
-                    var lastStream = BinaryPrimitives.ReadInt32BigEndian(frame.Payload) & 0x7FFFFFFF;
-                    var errorCode = BinaryPrimitives.ReadInt32BigEndian(frame.Payload.AsSpan(4));
-                    if (errorCode == 0 && lastStream >= streamId)
+                    if (frame.ErrorCode == RawHttp2ErrorCode.NoError && frame.LastStreamId >= streamId)
                     {
                         // A graceful GOAWAY: the server still answers this stream; keep reading.
                         continue;
                     }
 
-                    return new RawHttp2Response(status, headers, body.ToArray(), null, errorCode, ConnectionClosed: false);
+                    return new RawHttp2Response(status, headers, body.ToArray(), null, frame.ErrorCode, ConnectionClosed: false);
                 case RawHttp2Frame.Headers:
                     var fields = _decoder.Decode(HeaderBlockOf(frame));
                     if (frame.StreamId != streamId)
@@ -195,7 +232,7 @@ public sealed class RawHttp2Connection : IAsyncDisposable
                     body.Write(DataOf(frame));
                     break;
                 case RawHttp2Frame.RstStream when frame.StreamId == streamId:
-                    return new RawHttp2Response(status, headers, body.ToArray(), BinaryPrimitives.ReadInt32BigEndian(frame.Payload), null, ConnectionClosed: false);
+                    return new RawHttp2Response(status, headers, body.ToArray(), frame.ErrorCode, null, ConnectionClosed: false);
                 default:
                     continue;
             }
@@ -204,6 +241,31 @@ public sealed class RawHttp2Connection : IAsyncDisposable
             {
                 return new RawHttp2Response(status, headers, body.ToArray(), null, null, ConnectionClosed: false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads frames, answering none, until the server ends the connection: returns the GOAWAY error code, or null when
+    /// the connection closed (or was reset) without one. Every frame read is passed to <paramref name="onFrame"/>.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">No frame came and the connection stayed open for the read bound.</exception>
+    public async Task<int?> ReadUntilConnectionEndsAsync(Action<RawHttp2Frame>? onFrame = null)
+    {
+        try
+        {
+            while (true)
+            {
+                var frame = await ReadFrameAsync();
+                onFrame?.Invoke(frame);
+                if (frame.Type == RawHttp2Frame.GoAway)
+                {
+                    return frame.ErrorCode;
+                }
+            }
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException)
+        {
+            return null;
         }
     }
 

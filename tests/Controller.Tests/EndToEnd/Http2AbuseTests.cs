@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Net.Sockets;
 using Plexus.Testing;
 using Xunit.Abstractions;
 
@@ -19,14 +17,12 @@ public sealed class Http2AbuseTests(Http2AbuseFixture fixture, ITestOutputHelper
         const int Storm = 10_000;
         const string Gate = "storm";
         using var connectionEnds = new KestrelConnectionEnds(fixture.Plexus.Endpoints.Http.Port);
-        using var socket = await ConnectAsync();
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await Http2FrameIo.StartConnectionAsync(stream);
-        var ended = Http2FrameIo.ReadUntilConnectionEndsAsync(stream);
+        await using var http2 = await OpenAsync();
+        var ended = http2.ReadUntilConnectionEndsAsync();
 
         // HEADERS then RST_STREAM(CANCEL) for each stream, aimed at a backend endpoint that holds every request until
         // it is aborted: the work a reset leaves behind is as expensive as it can be.
-        var headers = Hpack.Get($"/slow/{Gate}", Authority);
+        var headers = RawHttp2Connection.EncodeGet($"/slow/{Gate}", Authority);
         var sent = 0;
         try
         {
@@ -36,11 +32,11 @@ public sealed class Http2AbuseTests(Http2AbuseFixture fixture, ITestOutputHelper
                 for (var i = 0; i < 500; i++, sent++)
                 {
                     var streamId = (2 * sent) + 1;
-                    frames.Write(Http2FrameIo.Frame(Http2FrameIo.Headers, Http2FrameIo.EndStream | Http2FrameIo.EndHeaders, streamId, headers));
-                    frames.Write(Http2FrameIo.Frame(Http2FrameIo.RstStream, 0, streamId, Http2FrameIo.ErrorCode(Http2FrameIo.Cancel)));
+                    frames.Write(RawHttp2Frame.Encode(RawHttp2Frame.Headers, RawHttp2Frame.EndStream | RawHttp2Frame.EndHeaders, streamId, headers));
+                    frames.Write(RawHttp2Frame.EncodeRstStream(streamId, RawHttp2ErrorCode.Cancel));
                 }
 
-                await stream.WriteAsync(frames.ToArray());
+                await http2.SendAsync(frames.ToArray());
             }
         }
         catch (IOException)
@@ -50,7 +46,7 @@ public sealed class Http2AbuseTests(Http2AbuseFixture fixture, ITestOutputHelper
 
         var goAway = await ended;
 
-        Assert.True(goAway is null or Http2FrameIo.EnhanceYourCalm, $"GOAWAY error code {goAway}");
+        Assert.True(goAway is null or RawHttp2ErrorCode.EnhanceYourCalm, $"GOAWAY error code {goAway}");
         // Kestrel's two rapid-reset guards: too many tracked streams, or more streams queued for output than it tracks.
         await WaitForConnectionEndAsync(connectionEnds, "stream_reset_limit_exceeded", "output_queue_size_exceeded");
         var reachedBackend = fixture.Backend.RequestsFor($"/slow/{Gate}").Count;
@@ -64,19 +60,17 @@ public sealed class Http2AbuseTests(Http2AbuseFixture fixture, ITestOutputHelper
     {
         const string Path = "/slow/continuation-bytes";
         using var connectionEnds = new KestrelConnectionEnds(fixture.Plexus.Endpoints.Http.Port);
-        using var socket = await ConnectAsync();
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await Http2FrameIo.StartConnectionAsync(stream);
-        var ended = Http2FrameIo.ReadUntilConnectionEndsAsync(stream);
+        await using var http2 = await OpenAsync();
+        var ended = http2.ReadUntilConnectionEndsAsync();
 
-        await Http2FrameIo.SendFrameAsync(stream, Http2FrameIo.Headers, Http2FrameIo.EndStream, streamId: 1, Hpack.Get(Path, Authority));
-        var field = Hpack.Literal("x-flood", new string('a', 1000));
+        await http2.SendFrameAsync(RawHttp2Frame.Headers, RawHttp2Frame.EndStream, streamId: 1, RawHttp2Connection.EncodeGet(Path, Authority));
+        var field = RawHttp2Connection.EncodeHeaders([("x-flood", new string('a', 1000))]);
         try
         {
             // 1 MB of header fields in CONTINUATION frames that never end the header block.
             for (var i = 0; i < 1000 && !ended.IsCompleted; i++)
             {
-                await stream.WriteAsync(Http2FrameIo.Frame(Http2FrameIo.Continuation, 0, 1, field));
+                await http2.SendFrameAsync(RawHttp2Frame.Continuation, 0, 1, field);
             }
         }
         catch (IOException)
@@ -96,20 +90,18 @@ public sealed class Http2AbuseTests(Http2AbuseFixture fixture, ITestOutputHelper
     {
         const string Path = "/slow/continuation-empty";
         using var connectionEnds = new KestrelConnectionEnds(fixture.Plexus.Endpoints.Http.Port);
-        using var socket = await ConnectAsync();
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await Http2FrameIo.StartConnectionAsync(stream);
-        var ended = Http2FrameIo.ReadUntilConnectionEndsAsync(stream);
+        await using var http2 = await OpenAsync();
+        var ended = http2.ReadUntilConnectionEndsAsync();
 
-        await Http2FrameIo.SendFrameAsync(stream, Http2FrameIo.Headers, Http2FrameIo.EndStream, streamId: 1, Hpack.Get(Path, Authority));
-        var batch = Enumerable.Repeat(Http2FrameIo.Frame(Http2FrameIo.Continuation, 0, 1, []), 1000).SelectMany(f => f).ToArray();
+        await http2.SendFrameAsync(RawHttp2Frame.Headers, RawHttp2Frame.EndStream, streamId: 1, RawHttp2Connection.EncodeGet(Path, Authority));
+        var batch = Enumerable.Repeat(RawHttp2Frame.Encode(RawHttp2Frame.Continuation, 0, 1, []), 1000).SelectMany(f => f).ToArray();
         try
         {
             // Empty frames add no header bytes, so only the request headers timeout (1 s here) can end this; the
             // read above gives up after 20 s without a frame, which fails the test.
             while (!ended.IsCompleted)
             {
-                await stream.WriteAsync(batch);
+                await http2.SendAsync(batch);
                 await Task.WhenAny(ended, Task.Delay(TimeSpan.FromMilliseconds(10)));
             }
         }
@@ -129,33 +121,31 @@ public sealed class Http2AbuseTests(Http2AbuseFixture fixture, ITestOutputHelper
     public async Task Streams_over_the_concurrent_limit_are_refused_and_the_others_are_served()
     {
         const string Gate = "held";
-        using var socket = await ConnectAsync();
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await Http2FrameIo.StartConnectionAsync(stream);
-        var settings = await Http2FrameIo.ReadFrameAsync(stream);
-        Assert.Equal(Http2FrameIo.Settings, settings.Type);
-        Assert.Equal(Http2AbuseFixture.MaxConcurrentStreams, Setting(settings.Payload, id: 0x3)); // SETTINGS_MAX_CONCURRENT_STREAMS
+        await using var http2 = await OpenAsync();
+        var settings = await http2.ReadFrameAsync();
+        Assert.Equal(RawHttp2Frame.Settings, settings.Type);
+        Assert.Equal(Http2AbuseFixture.MaxConcurrentStreams, settings.Setting(id: 0x3)); // SETTINGS_MAX_CONCURRENT_STREAMS
 
-        var headers = Hpack.Get($"/slow/{Gate}", Authority);
+        var headers = RawHttp2Connection.EncodeGet($"/slow/{Gate}", Authority);
         var allowed = Enumerable.Range(0, Http2AbuseFixture.MaxConcurrentStreams).Select(i => (2 * i) + 1).ToArray();
         foreach (var id in allowed)
         {
-            await Http2FrameIo.SendFrameAsync(stream, Http2FrameIo.Headers, Http2FrameIo.EndStream | Http2FrameIo.EndHeaders, id, headers);
+            await http2.SendFrameAsync(RawHttp2Frame.Headers, RawHttp2Frame.EndStream | RawHttp2Frame.EndHeaders, id, headers);
         }
 
         await Eventually.UntilAsync(() => fixture.Backend.Gates.StartedCount(Gate) == allowed.Length, because: "the allowed streams reach the backend");
         var extra = allowed[^1] + 2;
-        await Http2FrameIo.SendFrameAsync(stream, Http2FrameIo.Headers, Http2FrameIo.EndStream | Http2FrameIo.EndHeaders, extra, headers);
+        await http2.SendFrameAsync(RawHttp2Frame.Headers, RawHttp2Frame.EndStream | RawHttp2Frame.EndHeaders, extra, headers);
 
-        var reset = await NextFrameAsync(stream, f => f.Type == Http2FrameIo.RstStream);
+        var reset = await NextFrameAsync(http2, f => f.Type == RawHttp2Frame.RstStream);
         Assert.Equal(extra, reset.StreamId);
-        Assert.Equal(Http2FrameIo.RefusedStream, BinaryPrimitives.ReadInt32BigEndian(reset.Payload));
+        Assert.Equal(RawHttp2ErrorCode.RefusedStream, reset.ErrorCode);
 
         fixture.Backend.Gates.Release(Gate);
         var finished = new HashSet<int>();
         while (finished.Count < allowed.Length)
         {
-            var end = await NextFrameAsync(stream, f => f.Type is 0x0 or Http2FrameIo.Headers && (f.Flags & Http2FrameIo.EndStream) != 0);
+            var end = await NextFrameAsync(http2, f => f.Type is RawHttp2Frame.Data or RawHttp2Frame.Headers && (f.Flags & RawHttp2Frame.EndStream) != 0);
             finished.Add(end.StreamId);
         }
 
@@ -176,37 +166,19 @@ public sealed class Http2AbuseTests(Http2AbuseFixture fixture, ITestOutputHelper
         Assert.Contains(Assert.Single(ends.Errors), reasons);
     }
 
-    private async Task<Socket> ConnectAsync()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(fixture.Plexus.Endpoints.Http);
-        return socket;
-    }
+    // The preface and SETTINGS, and nothing read: each test reads (or ignores) the server's SETTINGS itself.
+    private Task<RawHttp2Connection> OpenAsync() => RawHttp2Connection.OpenAsync(fixture.Plexus.Endpoints.Http.Port);
 
-    private static async Task<(byte Type, byte Flags, int StreamId, byte[] Payload)> NextFrameAsync(
-        Stream stream, Func<(byte Type, byte Flags, int StreamId, byte[] Payload), bool> match)
+    private static async Task<RawHttp2Frame> NextFrameAsync(RawHttp2Connection http2, Func<RawHttp2Frame, bool> match)
     {
         while (true)
         {
-            var frame = await Http2FrameIo.ReadFrameAsync(stream);
-            Assert.NotEqual(Http2FrameIo.GoAway, frame.Type);
+            var frame = await http2.ReadFrameAsync();
+            Assert.NotEqual(RawHttp2Frame.GoAway, frame.Type);
             if (match(frame))
             {
                 return frame;
             }
         }
-    }
-
-    private static int? Setting(byte[] payload, int id)
-    {
-        for (var offset = 0; offset + 6 <= payload.Length; offset += 6)
-        {
-            if (BinaryPrimitives.ReadUInt16BigEndian(payload.AsSpan(offset)) == id)
-            {
-                return (int)BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(offset + 2));
-            }
-        }
-
-        return null;
     }
 }

@@ -130,14 +130,12 @@ public sealed class ClientLimitsTests(CertificateFixture certificates) : IClassF
     [Fact]
     public async Task An_idle_h2c_connection_is_closed_after_the_keepalive_timeout()
     {
-        using var socket = await RawSocket.ConnectAsync(_server.HttpPort);
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await Http2FrameIo.StartConnectionAsync(stream);
+        await using var http2 = await RawHttp2Connection.OpenAsync(_server.HttpPort);
 
         var frames = new List<byte>();
-        var goAway = await Http2FrameIo.ReadUntilConnectionEndsAsync(stream, frame => frames.Add(frame.Type));
+        var goAway = await http2.ReadUntilConnectionEndsAsync(frame => frames.Add(frame.Type));
 
-        Assert.Contains(Http2FrameIo.Settings, frames);
+        Assert.Contains(RawHttp2Frame.Settings, frames);
         Assert.True(goAway is null or 0, $"GOAWAY error code {goAway}");
     }
 
