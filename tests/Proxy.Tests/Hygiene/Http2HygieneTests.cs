@@ -144,7 +144,13 @@ public sealed class Http2HygieneTests(HygieneFixture fixture) : IClassFixture<Hy
         }
 
         Assert.Empty(app.RequestsFor("/smuggled"));
-        Assert.Equal(appBefore + Math.Max(@case.BackendRequests, seen.Count), app.Requests.Count);
+
+        // Nothing but this case's request reached the app. The head of an earlier case's refused stream may still be on
+        // its way (it was forwarded before its body broke framing), so other cases' paths are not counted.
+        var arrived = app.Requests.Skip(appBefore).Where(r => r.Path == path || !r.Path.StartsWith("/h2/", StringComparison.Ordinal)).ToList();
+        var ours = arrived.Count(r => r.Path == path);
+        Assert.Equal(ours, arrived.Count);
+        Assert.True(@case.BackendRequests == Refused ? ours <= 1 : ours == @case.BackendRequests, $"{ours} requests reached the backend");
         Assert.Equal(otherBefore, other.Requests.Count);
     }
 
