@@ -37,6 +37,8 @@ public sealed partial class SnapshotPipeline(
     // How long the first probes of the initial sync may take before the heap is compacted anyway.
     private static readonly TimeSpan InitialProbesBound = TimeSpan.FromMinutes(10);
 
+    private static readonly TimeSpan InitialRoundCollectionInterval = TimeSpan.FromMilliseconds(500);
+
     private TranslationResult? _applied;
     private long _version;
 
@@ -70,6 +72,7 @@ public sealed partial class SnapshotPipeline(
                 {
                     await verdictWait.ConfigureAwait(false);
                     verdictWait = null;
+                    await CollectVerdictsAsync(storeWait, stoppingToken).ConfigureAwait(false);
                     await ApplyVerdictsAsync(stoppingToken).ConfigureAwait(false);
                 }
             }
@@ -147,7 +150,18 @@ public sealed partial class SnapshotPipeline(
     {
         try
         {
-            await probes.WaitForProbesAsync(initialTargets, InitialProbesBound, cancellationToken).ConfigureAwait(false);
+            var waiting = probes.WaitForProbesAsync(initialTargets, InitialProbesBound, cancellationToken);
+            while (!waiting.IsCompleted)
+            {
+                await Task.WhenAny(waiting, Task.Delay(InitialRoundCollectionInterval, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!waiting.IsCompleted)
+                {
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+                }
+            }
+
+            await waiting.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -157,6 +171,22 @@ public sealed partial class SnapshotPipeline(
         var before = Environment.WorkingSet;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         LogCompacted(initialTargets.Count, before / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));
+    }
+
+    /// <summary>Waits out the verdict batch window, or less when the store changes meanwhile (its build follows at once).</summary>
+    private async Task CollectVerdictsAsync(Task<StoreChanges> storeWait, CancellationToken cancellationToken)
+    {
+        var window = probeOptions.Value.VerdictBatchWindow;
+        if (window <= TimeSpan.Zero || _applied is null)
+        {
+            return;
+        }
+
+        using var windowEnd = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(window, windowEnd.Token);
+        await Task.WhenAny(storeWait, delay).ConfigureAwait(false);
+        await windowEnd.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private async Task ApplyVerdictsAsync(CancellationToken cancellationToken)
