@@ -21,6 +21,9 @@ public sealed class CheckOptions
     /// <summary>Actively probe every endpoint (<c>--probe</c>).</summary>
     public bool Probe { get; set; }
 
+    /// <summary>Warnings fail the check too (exit 1), not only what leaves a route unserved.</summary>
+    public bool Strict { get; set; }
+
     /// <summary>Per-endpoint bound of one probe; past it the endpoint is Unproven.</summary>
     public int ProbeTimeoutSeconds { get; set; } = 5;
 

@@ -67,7 +67,7 @@ public static class CheckReportBuilder
 
             var readiness = Readiness(cluster, declaration, portLabel, state.Pods);
             var active = Active(cluster, verdicts);
-            var (status, problems) = CheckPolicy.Judge(readiness, active, diagnostics);
+            var (status, problems) = CheckPolicy.Judge(readiness, active, diagnostics, options.Strict);
             ports.Add(new PortReport(
                 origin.Namespace,
                 origin.Service,
@@ -84,7 +84,12 @@ public static class CheckReportBuilder
         }
 
         var others = snapshot.Diagnostics.Where(d => !attached.Contains(d)).Select(ToReport).ToImmutableArray();
-        var fails = ports.Any(p => p.Status == PortStatus.Fail) || others.Any(d => CheckPolicy.FailingReasons.Contains(d.Reason));
+        if (snapshot.Routes.IsEmpty && snapshot.DefaultClusterId is null)
+        {
+            others = others.Add(NoIngressOfTheClass(source, options.IngressClass));
+        }
+
+        var fails = ports.Any(p => p.Status == PortStatus.Fail) || others.Any(d => CheckPolicy.Fails(d, options.Strict));
         others = [.. (sourceDiagnostics ?? []).Select(ToReport), .. others];
         var ordered = ports
             .OrderBy(p => p.Namespace, StringComparer.Ordinal)
@@ -94,6 +99,15 @@ public static class CheckReportBuilder
             .ToImmutableArray();
         return new CheckReport(source, options.EffectiveNamespace, options.IngressClass, verdicts is not null, ordered, others, fails ? CheckResult.Fail : CheckResult.Pass);
     }
+
+    /// <summary>Nothing would be routed: said as a finding, not as an empty table that passes.</summary>
+    private static DiagnosticReport NoIngressOfTheClass(string source, string ingressClass) => new(
+        DiagnosticSeverity.Error,
+        $"IngressClass/{ingressClass}",
+        CheckPolicy.NoIngressOfTheClass,
+        $"{source} has no Ingress of class \"{ingressClass}\" that Plexus would serve: nothing would be routed. The IngressClass "
+        + $"\"{ingressClass}\" must exist with controller {IngressClassFilter.ControllerName}, and Ingresses must name it in spec.ingressClassName "
+        + "(or it must be the default class); --ingress-class checks another class.");
 
     /// <summary>
     /// The readiness verdict of one port. The message is the port's ReadinessProbeIncompatible diagnostic, computed

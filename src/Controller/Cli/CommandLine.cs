@@ -70,6 +70,7 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ["--ingress-class"] = new("IngressClass", FlagKind.Value, "IngressClass to check (default plexus)", Argument: "NAME"),
         ["--allow-external-name"] = new("AllowExternalName", FlagKind.Switch, "include ExternalName Services (default false)"),
         ["--probe"] = new("Probe", FlagKind.Switch, "actively probe every endpoint with its declared protocol"),
+        ["--strict"] = new("Strict", FlagKind.Switch, "fail on warnings too (exit 1), not only on what would not serve"),
         ["--probe-timeout"] = new("ProbeTimeoutSeconds", FlagKind.Seconds, "give up on one endpoint after S seconds: Unproven (default 5)", Argument: "S"),
         ["--timeout"] = new("TimeoutSeconds", FlagKind.Seconds, "give up reading from the Kubernetes API after S seconds (default 30)", Argument: "S"),
         ["--output"] = new("Output", FlagKind.Choice, "table (default) or json", ["table", "json"], "FORMAT"),
@@ -153,7 +154,8 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         "usage: Plexus.Controller check [--manifests DIR | --kubeconfig FILE] [--namespace NS] [--probe] [--output table|json]\n"
         + "Checks the backend protocol of every routed Service port: what is declared and where, what the readiness\n"
         + "probes prove, and (with --probe) what each endpoint really speaks.\n"
-        + "exit codes: 0 nothing mismatches, 1 something mismatches, 2 usage or connection error\nflags:\n"
+        + "exit codes: 0 every route would serve as declared, 1 something mismatches or would not serve (with --strict:\n"
+        + "also any warning), 2 usage or connection error\nflags:\n"
         + FlagList(CheckFlags, align: true);
 
     // Serve's help texts carry their own spacing; check's are aligned here.

@@ -43,7 +43,7 @@ public static class BackendResolver
         var portName = backend.Port?.Name;
         if (string.IsNullOrEmpty(name) || (number is null && string.IsNullOrEmpty(portName)))
         {
-            diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.UnsupportedBackend,
+            diagnostics.Add(DiagnosticSeverity.Error, Subjects.Ingress(ingress), DiagnosticReasons.UnsupportedBackend,
                 $"A backend names service \"{name}\" without a port; set service.name and service.port.number or service.port.name.");
             return null;
         }
@@ -51,7 +51,7 @@ public static class BackendResolver
         var reference = number is { } n ? n.ToString(CultureInfo.InvariantCulture) : portName!;
         if (!services.TryGetValue(new ObjectKey(ns, name), out var service))
         {
-            diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.ServiceNotFound,
+            diagnostics.Add(DiagnosticSeverity.Error, Subjects.Ingress(ingress), DiagnosticReasons.ServiceNotFound,
                 $"Service \"{name}\" (port {reference}) does not exist in namespace \"{ns}\"; its routes answer 503 until it is created.");
             return Unresolved(ns, name, reference, null);
         }
@@ -72,7 +72,7 @@ public static class BackendResolver
         var known = service.Spec?.Ports is { Count: > 0 } ports
             ? string.Join(", ", ports.Select(ProtocolDeclarationResolver.PortLabel))
             : "none";
-        diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.ServicePortNotFound,
+        diagnostics.Add(DiagnosticSeverity.Error, Subjects.Ingress(ingress), DiagnosticReasons.ServicePortNotFound,
             $"Service \"{ns}/{name}\" has no port {(number is null ? $"named \"{portName}\"" : reference)} (its ports: {known}); its routes answer 503 until the reference or the Service is fixed.");
         return Unresolved(ns, name, reference, service);
     }

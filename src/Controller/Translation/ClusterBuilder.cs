@@ -65,13 +65,13 @@ public sealed class ClusterBuilder
             if (!_allowExternalName)
             {
                 endpoints = [];
-                _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.ExternalNameDisabled,
+                _diagnostics.Add(DiagnosticSeverity.Error, subject, DiagnosticReasons.ExternalNameDisabled,
                     $"Service is of type ExternalName (\"{externalName}\") and routing to ExternalName Services is disabled; its routes answer 503. An administrator can enable it (Translator:AllowExternalName).");
             }
             else if (string.IsNullOrEmpty(externalName))
             {
                 endpoints = [];
-                _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.NoReadyEndpoints,
+                _diagnostics.Add(DiagnosticSeverity.Error, subject, DiagnosticReasons.NoReadyEndpoints,
                     "Service is of type ExternalName but spec.externalName is empty; its routes answer 503.");
             }
             else
@@ -85,7 +85,7 @@ public sealed class ClusterBuilder
             endpoints = EndpointCollector.Collect(_slices.For(new ObjectKey(origin.Namespace, origin.Service)), port.Name, protocol, _probes);
             if (endpoints.IsEmpty)
             {
-                _diagnostics.Add(DiagnosticSeverity.Warning, subject, DiagnosticReasons.NoReadyEndpoints,
+                _diagnostics.Add(DiagnosticSeverity.Error, subject, DiagnosticReasons.NoReadyEndpoints,
                     $"Port {portLabel} has no ready endpoints; its routes answer 503. Check that the Service selector matches running pods that pass their readiness probes.");
             }
         }

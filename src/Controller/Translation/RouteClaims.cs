@@ -22,7 +22,7 @@ public sealed class RouteClaims
         {
             var hostText = host is null ? "any host" : $"host \"{host}\"";
             var by = owner.Ingress == ingress ? "an earlier rule of this Ingress" : $"the older Ingress {owner.Ingress}";
-            _diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.HostPathConflict,
+            _diagnostics.Add(DiagnosticSeverity.Error, Subjects.Ingress(ingress), DiagnosticReasons.HostPathConflict,
                 $"{hostText} path \"{path.Path}\" ({path.Match}) is already served by {by} (route {owner.RouteId}); this rule is ignored. Remove the duplicate or use a different host or path.");
             return false;
         }

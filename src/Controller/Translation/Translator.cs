@@ -360,7 +360,7 @@ public static class Translator
             {
                 if (!HostValidator.TryNormalize(rule.Host, out var normalized, out var hostError))
                 {
-                    diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(key), DiagnosticReasons.InvalidHost,
+                    diagnostics.Add(DiagnosticSeverity.Error, Subjects.Ingress(key), DiagnosticReasons.InvalidHost,
                         $"Rule {Text(r)} host \"{rule.Host}\" is invalid: {hostError}; the rule is ignored.");
                     continue;
                 }
@@ -380,7 +380,7 @@ public static class Translator
                 var where = $"Rule {Text(r)} path {Text(p)}";
                 if (!PathValidator.TryValidate(path.Path, path.PathType, out var validated, out var pathError))
                 {
-                    diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(key), DiagnosticReasons.InvalidPath,
+                    diagnostics.Add(DiagnosticSeverity.Error, Subjects.Ingress(key), DiagnosticReasons.InvalidPath,
                         $"{where} \"{path.Path}\" ({path.PathType}) is invalid: {pathError}; the path is ignored.");
                     continue;
                 }
@@ -410,7 +410,7 @@ public static class Translator
         if (backend.Service is null)
         {
             var resource = backend.Resource is { } r ? $"{r.Kind} \"{r.Name}\"" : "nothing";
-            diagnostics.Add(DiagnosticSeverity.Warning, Subjects.Ingress(ingress), DiagnosticReasons.UnsupportedBackend,
+            diagnostics.Add(DiagnosticSeverity.Error, Subjects.Ingress(ingress), DiagnosticReasons.UnsupportedBackend,
                 $"{where}: the backend names {resource}; Plexus routes to Services only, so it is ignored.");
             return null;
         }

@@ -163,15 +163,52 @@ public class CheckManifestTests
         Assert.Equal(2, all.Json.GetProperty("ports").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("missing Service", "ServiceNotFound")]
+    [InlineData("missing port", "ServicePortNotFound")]
+    [InlineData("invalid path", "InvalidPath")]
+    public async Task A_route_that_would_not_serve_fails_naming_why(string why, string reason)
+    {
+        using var manifests = new CheckManifests().App("web", 8080);
+        _ = why switch
+        {
+            "missing Service" => manifests.Ingress("other", "missing", 80),
+            "missing port" => manifests.Ingress("other", "web", 81),
+            "invalid path" => manifests.Ingress("other", "web", 80, path: "/a b", pathType: "Exact"),
+            _ => throw new ArgumentOutOfRangeException(nameof(why), why, null),
+        };
+
+        var run = await CheckRun.RunAsync("--manifests", manifests.Write());
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains(reason, run.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("FAIL", run.Stdout.Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
+    }
+
     [Fact]
-    public async Task Nothing_routed_passes_and_says_so()
+    public async Task Warnings_pass_unless_strict()
+    {
+        using var manifests = new CheckManifests().App("web", 8080, readinessProbe: "httpGet: {port: {port}}", annotations: ["plexus.dev/backend-protocol: h2c"]);
+        var folder = manifests.Write();
+
+        var lenient = await CheckRun.RunAsync("--manifests", folder);
+        var strict = await CheckRun.RunAsync("--manifests", folder, "--strict");
+
+        Assert.True(lenient.ExitCode == 0, lenient.ToString());
+        Assert.True(strict.ExitCode == 1, strict.ToString());
+    }
+
+    [Fact]
+    public async Task Nothing_routed_fails_and_says_why()
     {
         using var manifests = new CheckManifests();
 
         var run = await CheckRun.RunAsync("--manifests", manifests.Write());
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("no routed Service ports", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("NoIngressOfTheClass", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("has no Ingress of class \"plexus\"", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -120,6 +120,32 @@ internal sealed class CheckManifests : IDisposable
         return this;
     }
 
+    /// <summary>An Ingress of the class routing host <paramref name="name"/>.test to <paramref name="service"/>:<paramref name="port"/> at <paramref name="path"/>.</summary>
+    public CheckManifests Ingress(string name, string service, int port, string path = "/", string pathType = "Prefix", string ns = "default")
+    {
+        Document($"""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: {name}
+              namespace: {ns}
+            spec:
+              ingressClassName: plexus
+              rules:
+              - host: {name}.test
+                http:
+                  paths:
+                  - path: "{path}"
+                    pathType: {pathType}
+                    backend:
+                      service:
+                        name: {service}
+                        port:
+                          number: {port.ToString(CultureInfo.InvariantCulture)}
+            """);
+        return this;
+    }
+
     /// <summary>Writes the manifests (one file) and returns the folder.</summary>
     public string Write()
     {

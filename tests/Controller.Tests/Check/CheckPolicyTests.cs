@@ -11,6 +11,7 @@ public class CheckPolicyTests
 
     public static TheoryData<ReadinessStatus, string, string?, PortStatus> Cases => new()
     {
+        // Diagnostics are Warnings here unless the reason says Error ("Error:Reason"); --strict is the last table.
         // readiness, active (not-probed | verified | mismatch | unproven), diagnostic reason, expected
         { ReadinessStatus.NoInformation, "not-probed", null, PortStatus.Ok },
         { ReadinessStatus.Ok, "verified", null, PortStatus.Ok },
@@ -23,7 +24,9 @@ public class CheckPolicyTests
         { ReadinessStatus.Ok, "mismatch", null, PortStatus.Fail },
         { ReadinessStatus.Ok, "not-probed", "InvalidBackendProtocol", PortStatus.Fail },
         { ReadinessStatus.Ok, "not-probed", "BackendProtocolConflict", PortStatus.Fail },
-        { ReadinessStatus.Ok, "not-probed", "NoReadyEndpoints", PortStatus.Ok },
+        { ReadinessStatus.Ok, "not-probed", "TlsSecretNotFound", PortStatus.Warning },
+        { ReadinessStatus.Ok, "not-probed", "Error:NoReadyEndpoints", PortStatus.Fail },
+        { ReadinessStatus.Ok, "not-probed", "Error:ServiceNotFound", PortStatus.Fail },
     };
 
     [Theory]
@@ -37,11 +40,28 @@ public class CheckPolicyTests
             "unproven" => new ActiveReport(ActiveStatus.Unproven, 1, 0, 1, [VerifiedEndpoint, UnprovenEndpoint]),
             _ => ActiveReport.NotProbed,
         };
-        DiagnosticReport[] diagnostics = reason is null ? [] : [new(DiagnosticSeverity.Warning, "Service/ns/svc", reason, "message")];
+        DiagnosticReport[] diagnostics = reason is null ? [] : [Diagnostic(reason)];
 
         var (status, problems) = CheckPolicy.Judge(new ReadinessReport(readiness, null), report, diagnostics);
 
         Assert.Equal(expected, status);
         Assert.Equal(expected == PortStatus.Ok, problems.IsEmpty);
     }
+
+    [Theory]
+    [InlineData(null, PortStatus.Ok)]
+    [InlineData("TlsSecretNotFound", PortStatus.Fail)]
+    [InlineData("Error:ServiceNotFound", PortStatus.Fail)]
+    public void Strict_fails_on_warnings_too(string? reason, PortStatus expected)
+    {
+        DiagnosticReport[] diagnostics = reason is null ? [] : [Diagnostic(reason)];
+
+        var (status, _) = CheckPolicy.Judge(new ReadinessReport(ReadinessStatus.Ok, null), ActiveReport.NotProbed, diagnostics, strict: true);
+
+        Assert.Equal(expected, status);
+    }
+
+    private static DiagnosticReport Diagnostic(string reason) => reason.StartsWith("Error:", StringComparison.Ordinal)
+        ? new(DiagnosticSeverity.Error, "Ingress/ns/ing", reason["Error:".Length..], "message")
+        : new(DiagnosticSeverity.Warning, "Service/ns/svc", reason, "message");
 }

@@ -96,13 +96,14 @@ public class CheckProbeAggregationTests
     }
 
     [Fact]
-    public async Task A_port_without_endpoints_says_so()
+    public async Task A_port_without_endpoints_says_so_and_fails()
     {
         using var manifests = new CheckManifests().App("web", 9006, addresses: []);
 
         var run = await CheckRun.RunAsync(ScriptedProber.ByPort(new Dictionary<int, ProtocolVerdict>()), "--manifests", manifests.Write(), "--probe");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        // Its routes would answer 503: the route would not serve.
+        Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Equal("no endpoints", run.Row("web")[6]);
         Assert.Contains("NoReadyEndpoints", run.Stdout, StringComparison.Ordinal);
     }
