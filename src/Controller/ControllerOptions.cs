@@ -89,6 +89,9 @@ public sealed class ControllerOptions
     /// <summary>One JSON line per request on standard output (off by default: it costs CPU and I/O per request).</summary>
     public bool AccessLog { get; set; }
 
+    /// <summary>Minimum level of Plexus' own log lines (and of the host's start/stop lines); null: information. Framework categories keep their quieter defaults.</summary>
+    public string? LogLevel { get; set; }
+
     public IPAddress ResolveBindAddress()
     {
         if (!string.IsNullOrWhiteSpace(BindAddress))

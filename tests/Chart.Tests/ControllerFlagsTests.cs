@@ -13,6 +13,7 @@ public class ControllerFlagsTests
         new[] { "--values", Path.Combine(RepositoryPaths.ChartCiValues, ValuesFiles.DaemonSetNodePort) },
         new[] { "--set", "service.enabled=false", "--set", "controller.publishAddress=lb.example.com", "--set", "controller.allowExternalName=true" },
         new[] { "--set", "controller.limits.maxRequestHeaderBytes=1048576", "--set", "controller.limits.requestHeadersTimeoutSeconds=3600" },
+        new[] { "--set", "controller.logLevel=debug" },
     };
 
     [Theory]

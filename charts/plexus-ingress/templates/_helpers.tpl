@@ -117,6 +117,9 @@ cuts streams the controller promised to finish.
 {{- if .Values.controller.metricsPerHost }}
 - --metrics-per-host
 {{- end }}
+{{- with .Values.controller.logLevel }}
+- --log-level={{ . }}
+{{- end }}
 - --drain-delay={{ .Values.controller.drainDelaySeconds }}s
 - --shutdown-timeout={{ .Values.controller.shutdownTimeoutSeconds }}s
 {{- /* int64: helm reads values files' numbers as floats and prints 1048576 as 1.048576e+06 */}}

@@ -28,6 +28,8 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
     // Min and Max bound a Count flag.
     private sealed record Flag(string Key, FlagKind Kind, string Help, string[]? Choices = null, string? Argument = null, int Min = 0, int Max = 0);
 
+    private static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical"];
+
     private static readonly FrozenDictionary<string, Flag> ServeFlags = new Dictionary<string, Flag>
     {
         ["--manifests"] = new("Manifests", FlagKind.Value, "DIR    read resources from YAML files in DIR (no cluster)"),
@@ -51,6 +53,7 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ["--backend-read-timeout"] = new("BackendReadTimeout", FlagKind.Value, "DURATION a backend may stay silent this long while a response is awaited or read (default 60s)"),
         ["--backend-idle-timeout"] = new("BackendIdleTimeout", FlagKind.Value, "DURATION idle pooled backend connections are closed after this long (default 90s)"),
         ["--metrics-per-host"] = new("MetricsPerHost", FlagKind.Switch, "     add the route host as a label of request metrics (default false)"),
+        ["--log-level"] = new("LogLevel", FlagKind.Choice, "LEVEL   trace, debug, information (default), warning, error or critical: Plexus' own log lines", LogLevels),
         ["--access-log"] = new("AccessLog", FlagKind.Switch, "           one JSON line per request on stdout (default false)"),
         ["--max-request-header-bytes"] = new("MaxRequestHeaderBytes", FlagKind.Count, "N all request headers together; more: 431 (default 16384)", Min: 1024, Max: 1024 * 1024),
         ["--max-request-headers"] = new("MaxRequestHeaders", FlagKind.Count, "N    request header fields; more: 431 (default 100)", Min: 1, Max: 10_000),

@@ -32,6 +32,11 @@ public static class PlexusApplication
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietFrameworkLogs });
         builder.Configuration.AddInMemoryCollection(settings);
         var options = builder.Configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
+        if (!string.IsNullOrEmpty(options.LogLevel))
+        {
+            builder.Configuration.AddInMemoryCollection(LogLevelSettings(options.LogLevel));
+        }
+
         Validate(options);
         var listenerOptions = TrafficListenerOptions.From(options);
 
@@ -90,6 +95,14 @@ public static class PlexusApplication
         app.MapPlexusProxy();
         return app;
     }
+
+    // --log-level: Plexus' categories, anything without a rule of its own, and the host's start/stop lines.
+    private static Dictionary<string, string?> LogLevelSettings(string level) => new()
+    {
+        ["Logging:LogLevel:Default"] = level,
+        ["Logging:LogLevel:Plexus"] = level,
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = level,
+    };
 
     private static readonly Dictionary<string, string?> QuietFrameworkLogs = new()
     {
