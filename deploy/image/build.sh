@@ -149,12 +149,23 @@ podman build --network host --tag "$image" \
   --file Dockerfile . >&2
 
 # --- Docker-compatible API for Testcontainers --------------------------------------------------------------------
+# A service started from a folder that is gone since (a removed clone) cannot start containers: its children inherit
+# the deleted working directory ("write child: broken pipe"). Such a service is replaced.
+for pid in $(pgrep -f "podman system service" || true); do
+  if [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == *"(deleted)" ]]; then
+    say "replacing podman system service $pid (its working directory was removed)"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+done
+
 if ! curl -fs --max-time 5 --unix-socket "$socket_path" http://d/_ping >/dev/null 2>&1; then
   mkdir -p "$(dirname "$socket_path")"
   rm -f "$socket_path"
   say "starting podman system service on $socket_path"
   # No timeout: it serves until the machine stops. Detached from this script's process group and output.
-  setsid podman system service --time=0 "unix://$socket_path" >"$cache/podman-service.log" 2>&1 < /dev/null &
+  # From /, so that removing the folder this script ran from never breaks it.
+  (cd / && exec setsid podman system service --time=0 "unix://$socket_path") >"$cache/podman-service.log" 2>&1 < /dev/null &
   for _ in $(seq 1 100); do
     curl -fs --max-time 2 --unix-socket "$socket_path" http://d/_ping >/dev/null 2>&1 && break
     sleep 0.2
