@@ -28,6 +28,10 @@ internal sealed class KubernetesApiHealth
     private long _outagesEnded;
     private long _unavailableSince;
 
+    // Failures reported while a suspicion is being checked, and whether an answered probe was already looked at twice.
+    private int _failuresWhileSuspect;
+    private bool _secondLookTaken;
+
     /// <param name="probe">A cheap read that proves the API serves requests; it throws when it does not.</param>
     public KubernetesApiHealth(Func<CancellationToken, Task> probe, KubernetesSourceOptions options, TimeProvider time, ILogger logger)
     {
@@ -92,19 +96,27 @@ internal sealed class KubernetesApiHealth
     /// <summary>A call failed. If the failure may mean the API is gone, the probe checks.</summary>
     public void ReportFailure(Exception exception)
     {
-        if (_state != ApiState.Available || !KubernetesApiErrors.MayBeUnavailable(exception))
+        if (_state == ApiState.Unavailable || !KubernetesApiErrors.MayBeUnavailable(exception))
         {
             return;
         }
 
         lock (_lock)
         {
+            if (_state == ApiState.Suspect)
+            {
+                _failuresWhileSuspect++;
+                return;
+            }
+
             if (_state != ApiState.Available)
             {
                 return;
             }
 
             _state = ApiState.Suspect;
+            _failuresWhileSuspect = 1;
+            _secondLookTaken = false;
         }
 
         _suspicions.Writer.TryWrite(true);
@@ -146,6 +158,14 @@ internal sealed class KubernetesApiHealth
             while (_state != ApiState.Available)
             {
                 var failure = await ProbeAsync(cancellationToken).ConfigureAwait(false);
+                if (failure is null && TakeSecondLook())
+                {
+                    // Several kinds failed at once, yet the probe was answered: an outage that was only starting (the
+                    // probe slipped in before the API went away) would otherwise leave them all asleep. Look once more.
+                    await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (failure is null)
                 {
                     ReportAnswered();
@@ -173,6 +193,20 @@ internal sealed class KubernetesApiHealth
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             return KubernetesApiErrors.MayBeUnavailable(ex) ? ex : null;
+        }
+    }
+
+    private bool TakeSecondLook()
+    {
+        lock (_lock)
+        {
+            if (_state != ApiState.Suspect || _failuresWhileSuspect < 2 || _secondLookTaken)
+            {
+                return false;
+            }
+
+            _secondLookTaken = true;
+            return true;
         }
     }
 

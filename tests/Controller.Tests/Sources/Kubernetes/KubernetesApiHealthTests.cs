@@ -17,6 +17,7 @@ public sealed class KubernetesApiHealthTests : IAsyncDisposable
     private readonly KubernetesApiHealth _health;
     private readonly Task _run;
     private volatile bool _answering;
+    private volatile TaskCompletionSource? _firstProbeGate;
     private int _probes;
 
     public KubernetesApiHealthTests()
@@ -64,6 +65,27 @@ public sealed class KubernetesApiHealthTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_outage_that_starts_just_after_the_first_probe_is_seen_by_a_second_look()
+    {
+        // Every kind fails at once; the probe they raise still reaches the API, which goes away right after.
+        _firstProbeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var before = _health.OutagesEnded;
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            _health.ReportFailure(new HttpRequestException("Error while copying content to a stream."));
+        }
+
+        var waiter = _health.DelayAsync(Long, before, CancellationToken.None);
+        _firstProbeGate.SetResult();
+        await AdvanceUntilAsync(() => _health.IsUnavailable, "the second look finds the API unavailable");
+
+        _answering = true;
+        await AdvanceUntilAsync(() => waiter.IsCompleted, "the waiter woken");
+        Assert.True(await waiter);
+        Assert.Equal(before + 1, _health.OutagesEnded);
+    }
+
+    [Fact]
     public async Task A_failure_the_probe_answers_at_once_is_no_outage_and_wakes_nobody()
     {
         _answering = true;
@@ -86,10 +108,18 @@ public sealed class KubernetesApiHealthTests : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private Task ProbeAsync(CancellationToken cancellationToken)
+    private async Task ProbeAsync(CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _probes);
-        return _answering ? Task.CompletedTask : Task.FromException(new HttpRequestException("Connection refused"));
+        if (Interlocked.Increment(ref _probes) == 1 && _firstProbeGate is { } gate)
+        {
+            await gate.Task; // answered: it reached the API before the API went away
+            return;
+        }
+
+        if (!_answering)
+        {
+            throw new HttpRequestException("Connection refused");
+        }
     }
 
     /// <summary>The probe loop sleeps on the fake clock: move it on in steps of one probe interval until the condition holds.</summary>
