@@ -32,8 +32,8 @@ public static class IncrementalBuild
         CertificateCache? certificates = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        return applied is not null && changes.IsEndpointOnly
-            ? Translator.UpdateEndpoints(applied, changes.State, probes, changes.EndpointServices, options, version, changes.EndpointSliceKeys)
+        return KindOf(applied, changes) == Endpoints
+            ? Translator.UpdateEndpoints(applied!, changes.State, probes, changes.EndpointServices, options, version, changes.EndpointSliceKeys)
             : InstanceReuse.KeepUnchanged(applied, Translator.Build(changes.State, probes, options, version, certificates));
     }
 }
